@@ -1,0 +1,5 @@
+package io.syncfanout.fanout;
+
+/** What publishing a plan came to: the ledger of every record and the figures for the summary. */
+record DispatchResult(RecordLedger ledger, int publishes, int retries, long bytes, int notAttempted) {
+}

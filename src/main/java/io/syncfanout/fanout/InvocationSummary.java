@@ -1,0 +1,15 @@
+package io.syncfanout.fanout;
+
+/**
+ * The one line per invocation an on-call engineer reads first: what came in, what went out, what
+ * SQS will deliver again.
+ */
+record InvocationSummary(int records, int invalid, int superseded, int duplicates, int publishes, int retries,
+        int failed, int notAttempted, long bytes, long millis) {
+
+    String logLine() {
+        return "sync-fanout invocation: records=" + records + " invalid=" + invalid + " superseded=" + superseded
+                + " duplicates=" + duplicates + " publishes=" + publishes + " retries=" + retries + " failed=" + failed
+                + " not_attempted=" + notAttempted + " bytes=" + bytes + " ms=" + millis;
+    }
+}

@@ -1,0 +1,162 @@
+package io.syncfanout.fanout;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.syncfanout.plan.PlannedItem;
+import io.syncfanout.record.SqsRecord;
+
+/**
+ * Where every record of an invocation stands: pending, delivered or failed with a reason. It also
+ * keeps the FIFO rule (contract, section 4, after
+ * <a href="https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html">AWS: handling
+ * errors for an SQS event source</a>): within a message group, once a record fails, it and every
+ * later record of the group fail, and an item waits until the records before it are delivered.
+ */
+final class RecordLedger {
+
+    private enum State { PENDING, DELIVERED, FAILED }
+
+    private final SqsRecord[] records;
+    private final State[] states;
+    private final String[] reasons;
+    private final Map<String, int[]> groups = new HashMap<>();
+    private final int[] indexInGroup;
+    private final Map<String, Integer> deliveredPrefix = new HashMap<>();
+    private final List<SqsRecord> failedInOrder = new ArrayList<>();
+    private boolean groupFailedSinceLastAsk;
+
+    RecordLedger(List<SqsRecord> all) {
+        records = all.toArray(SqsRecord[]::new);
+        states = new State[records.length];
+        reasons = new String[records.length];
+        indexInGroup = new int[records.length];
+        java.util.Arrays.fill(states, State.PENDING);
+        Map<String, List<Integer>> members = new HashMap<>();
+        for (SqsRecord record : records) {
+            if (record.isFifo()) {
+                List<Integer> group = members.computeIfAbsent(record.messageGroupId(), g -> new ArrayList<>());
+                indexInGroup[record.position()] = group.size();
+                group.add(record.position());
+            }
+        }
+        members.forEach((group, positions) -> groups.put(group, positions.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    void deliver(Collection<SqsRecord> delivered) {
+        for (SqsRecord record : delivered) {
+            if (states[record.position()] == State.PENDING) {
+                states[record.position()] = State.DELIVERED;
+            }
+        }
+    }
+
+    /** Fails the record and, on a FIFO queue, every later record of its group. */
+    void fail(SqsRecord record, String reason) {
+        failOne(record.position(), reason);
+        if (record.isFifo()) {
+            int[] group = groups.get(record.messageGroupId());
+            String cascade = "not published: record " + record.messageId() + " before it in FIFO message group '"
+                    + record.messageGroupId() + "' failed";
+            for (int i = indexInGroup[record.position()] + 1; i < group.length; i++) {
+                // A later record delivered early (a duplicate riding on an earlier item) is reported
+                // failed too: SQS must not see the group advance past a failure.
+                if (states[group[i]] != State.FAILED) {
+                    states[group[i]] = State.PENDING;
+                    failOne(group[i], cascade);
+                }
+            }
+            groupFailedSinceLastAsk = true;
+        }
+    }
+
+    private void failOne(int position, String reason) {
+        if (states[position] != State.FAILED) {
+            states[position] = State.FAILED;
+            reasons[position] = reason;
+            failedInOrder.add(records[position]);
+        }
+    }
+
+    boolean isFailed(SqsRecord record) {
+        return states[record.position()] == State.FAILED;
+    }
+
+    boolean isPending(SqsRecord record) {
+        return states[record.position()] == State.PENDING;
+    }
+
+    /** True once after any FIFO failure: pending items may now be doomed and need a sweep. */
+    boolean takeGroupFailure() {
+        boolean failed = groupFailedSinceLastAsk;
+        groupFailedSinceLastAsk = false;
+        return failed;
+    }
+
+    /**
+     * Whether {@code item} may go out now, in one publish after {@code before}: every record
+     * ahead of its place in a FIFO group is delivered, or goes out ahead of it in that publish.
+     */
+    boolean mayPublish(PlannedItem item, Set<Integer> before) {
+        for (SqsRecord record : item.placeRecords()) {
+            if (!record.isFifo()) {
+                continue;
+            }
+            int[] group = groups.get(record.messageGroupId());
+            int start = advanceDelivered(record.messageGroupId(), group);
+            for (int i = start; i < indexInGroup[record.position()]; i++) {
+                int ahead = group[i];
+                if (states[ahead] != State.DELIVERED && !before.contains(ahead) && !isPlaceOf(item, ahead)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int advanceDelivered(String groupId, int[] group) {
+        int prefix = deliveredPrefix.getOrDefault(groupId, 0);
+        while (prefix < group.length && states[group[prefix]] == State.DELIVERED) {
+            prefix++;
+        }
+        deliveredPrefix.put(groupId, prefix);
+        return prefix;
+    }
+
+    private static boolean isPlaceOf(PlannedItem item, int position) {
+        for (SqsRecord record : item.placeRecords()) {
+            if (record.position() == position) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records that failed, in the order they failed. */
+    List<SqsRecord> failed() {
+        return List.copyOf(failedInOrder);
+    }
+
+    String reason(SqsRecord record) {
+        return reasons[record.position()];
+    }
+
+    long count(boolean delivered) {
+        State wanted = delivered ? State.DELIVERED : State.FAILED;
+        return java.util.Arrays.stream(states).filter(s -> s == wanted).count();
+    }
+
+    List<SqsRecord> pending() {
+        List<SqsRecord> pending = new ArrayList<>();
+        for (int i = 0; i < records.length; i++) {
+            if (states[i] == State.PENDING) {
+                pending.add(records[i]);
+            }
+        }
+        return pending;
+    }
+}

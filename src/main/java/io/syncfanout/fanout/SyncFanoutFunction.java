@@ -1,0 +1,107 @@
+package io.syncfanout.fanout;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+
+import io.quarkus.funqy.Funq;
+import io.syncfanout.config.SyncConfig;
+import io.syncfanout.plan.PublishPlan;
+import io.syncfanout.plan.PublishPlanner;
+import io.syncfanout.pubnub.Deadline;
+import io.syncfanout.record.ReadResult;
+import io.syncfanout.record.RecordReader;
+import io.syncfanout.record.SqsRecord;
+
+/**
+ * The Lambda entry point: an SQS batch in, the records SQS must deliver again out
+ * (<a href="https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting">
+ * partial batch responses</a>, {@code ReportBatchItemFailures}).
+ */
+public class SyncFanoutFunction {
+
+    private static final Logger LOG = Logger.getLogger(SyncFanoutFunction.class);
+    private static final String MESSAGE_GROUP_ID = "MessageGroupId";
+
+    @Inject
+    RecordReader reader;
+
+    @Inject
+    PublishPlanner planner;
+
+    @Inject
+    PublishDispatcher dispatcher;
+
+    @Inject
+    SyncConfig config;
+
+    @Funq("fanout")
+    public SQSBatchResponse fanout(SQSEvent event) {
+        long start = System.nanoTime();
+        Deadline deadline = Deadline.after(config.timeBudget(), start);
+        List<SqsRecord> records = records(event);
+
+        List<ReadResult> read = new ArrayList<>(records.size());
+        for (SqsRecord record : records) {
+            read.add(reader.read(record));
+        }
+        PublishPlan plan = planner.plan(read);
+        plan.invalid().forEach(invalid -> LOG.warnf("record %s rejected: %s", invalid.source().messageId(), invalid.reason()));
+
+        DispatchResult result = dispatcher.dispatch(records, plan, deadline);
+
+        Set<String> failedIds = new LinkedHashSet<>();
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (SqsRecord record : result.ledger().failed()) {
+            if (failedIds.add(record.messageId())) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(record.messageId()));
+            }
+        }
+        Set<Integer> rejected = new HashSet<>();
+        plan.invalid().forEach(invalid -> rejected.add(invalid.source().position()));
+        for (SqsRecord record : result.ledger().failed()) {
+            if (!rejected.contains(record.position())) {
+                LOG.warnf("record %s failed: %s", record.messageId(), result.ledger().reason(record));
+            }
+        }
+
+        InvocationSummary summary = new InvocationSummary(records.size(), plan.invalid().size(), plan.superseded(),
+                plan.duplicates(), result.publishes(), result.retries(), failedIds.size(), result.notAttempted(),
+                result.bytes(), (System.nanoTime() - start) / 1_000_000);
+        LOG.info(summary.logLine());
+        return new SQSBatchResponse(failures);
+    }
+
+    /**
+     * The one way the whole invocation fails: an event that is not from SQS. Lambda then reports a
+     * function error and nothing is acknowledged.
+     */
+    private static List<SqsRecord> records(SQSEvent event) {
+        if (event == null || event.getRecords() == null) {
+            throw new IllegalArgumentException("not an SQS event: no Records array");
+        }
+        List<SqsRecord> records = new ArrayList<>(event.getRecords().size());
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            if (message == null || message.getMessageId() == null || message.getMessageId().isBlank()) {
+                throw new IllegalArgumentException("not an SQS event: a record has no messageId");
+            }
+            if (message.getEventSource() != null && !message.getEventSource().equals("aws:sqs")) {
+                throw new IllegalArgumentException("not an SQS event: eventSource is " + message.getEventSource());
+            }
+            Map<String, String> attributes = message.getAttributes();
+            String group = attributes == null ? null : attributes.get(MESSAGE_GROUP_ID);
+            records.add(new SqsRecord(records.size(), message.getMessageId(), group, message.getBody()));
+        }
+        return records;
+    }
+}

@@ -1,0 +1,38 @@
+package io.syncfanout.pubnub;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.Encoded;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * PubNub's publish call (contract, section 3). Every parameter arrives percent-encoded: the
+ * signature covers the path and query exactly as sent, so nothing may re-encode them.
+ * The answer is read as text, since PubNub labels its JSON {@code text/javascript}.
+ */
+@RegisterRestClient(configKey = "pubnub")
+@Path("/publish")
+public interface PubNubPublishApi {
+
+    @POST
+    @Path("/{publishKey}/{subscribeKey}/0/{channel}/0")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Uni<Response> publish(
+            @PathParam("publishKey") @Encoded String publishKey,
+            @PathParam("subscribeKey") @Encoded String subscribeKey,
+            @PathParam("channel") @Encoded String channel,
+            @QueryParam("uuid") @Encoded String uuid,
+            @QueryParam("store") @Encoded String store,
+            @QueryParam("auth") @Encoded String auth,
+            @QueryParam("timestamp") @Encoded String timestamp,
+            @QueryParam("signature") @Encoded String signature,
+            byte[] body);
+}

@@ -1,0 +1,98 @@
+package io.syncfanout.pubnub;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads PubNub's answer to a publish (contract, section 3). PubNub labels it
+ * {@code text/javascript}, so it arrives as text and is parsed here.
+ */
+final class PublishResponses {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_QUOTED = 120;
+
+    private PublishResponses() {
+    }
+
+    /** The acknowledgement, or the {@link PublishFailure} that says what went wrong. */
+    static PublishAck read(int status, String body, String retryAfter) {
+        if (status == 200) {
+            JsonNode answer = parse(body);
+            if (answer != null && answer.isArray() && answer.path(0).isNumber() && answer.path(0).asInt() == 1) {
+                return new PublishAck(answer.path(2).asText(""));
+            }
+            throw new PublishFailure.Retryable("HTTP 200 but not PubNub's acknowledgement: " + quote(body));
+        }
+        String detail = "HTTP " + status + ": " + errorMessage(body);
+        if (status == 429) {
+            long waitMillis = retryAfterMillis(retryAfter);
+            return fail(new PublishFailure.Retryable(detail + (waitMillis > 0 ? " (Retry-After " + waitMillis + " ms)" : ""),
+                    waitMillis));
+        }
+        if (status >= 400 && status < 500) {
+            return fail(new PublishFailure.Rejected(status, detail));
+        }
+        return fail(new PublishFailure.Retryable(detail));
+    }
+
+    private static PublishAck fail(PublishFailure failure) {
+        throw failure;
+    }
+
+    /** PubNub errors come as arrays ({@code [0,"Invalid JSON"]}) or objects with a {@code message}. */
+    static String errorMessage(String body) {
+        JsonNode answer = parse(body);
+        if (answer != null && answer.isArray() && answer.path(1).isTextual()) {
+            return quote(answer.path(1).asText());
+        }
+        if (answer != null && answer.isObject() && answer.path("message").isTextual()) {
+            return quote(answer.path("message").asText());
+        }
+        return body == null || body.isBlank() ? "(empty body)" : quote(body);
+    }
+
+    /** {@code Retry-After} in seconds or as an HTTP date; 0 when absent or unreadable. */
+    static long retryAfterMillis(String header) {
+        if (header == null || header.isBlank()) {
+            return 0;
+        }
+        String value = header.trim();
+        try {
+            return Math.max(0, Duration.ofSeconds(Long.parseLong(value)).toMillis());
+        } catch (NumberFormatException | ArithmeticException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Math.max(0, Duration.between(Instant.now(), at).toMillis());
+            } catch (DateTimeParseException notADate) {
+                return 0;
+            }
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String quote(String text) {
+        if (text == null) {
+            return "(empty body)";
+        }
+        String oneLine = text.replaceAll("\\p{Cntrl}", " ").strip();
+        return oneLine.length() > MAX_QUOTED ? oneLine.substring(0, MAX_QUOTED) + "…" : oneLine;
+    }
+}

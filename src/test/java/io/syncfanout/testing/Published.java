@@ -1,0 +1,60 @@
+package io.syncfanout.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+/**
+ * One publish the stand-in received, read back as a subscriber would: the channel from the path,
+ * the message from the body.
+ */
+public record Published(String channel, String rawPath, String query, JsonNode message, int bytes, long loggedAtNanos) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static List<Published> all(WireMockServer server) {
+        List<Published> published = new ArrayList<>();
+        List<LoggedRequest> requests = new ArrayList<>(server.findAll(postRequestedFor(urlPathMatching(PubNubStandIn.PUBLISH_PATH))));
+        requests.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
+        long i = 0;
+        for (LoggedRequest request : requests) {
+            String url = request.getUrl();
+            int q = url.indexOf('?');
+            String path = q < 0 ? url : url.substring(0, q);
+            String[] segments = path.split("/");
+            String channel = URLDecoder.decode(segments[5], StandardCharsets.UTF_8);
+            try {
+                published.add(new Published(channel, path, q < 0 ? "" : url.substring(q + 1),
+                        JSON.readTree(request.getBody()), request.getBody().length, i++));
+            } catch (Exception e) {
+                throw new IllegalStateException("the stand-in got a body that is not JSON: " + request.getBodyAsString(), e);
+            }
+        }
+        return published;
+    }
+
+    /** The items this publish carried: the message itself, or the envelope's {@code messages}. */
+    public List<JsonNode> items() {
+        List<JsonNode> items = new ArrayList<>();
+        if ("batch".equals(message.path("type").asText())) {
+            message.path("messages").forEach(items::add);
+        } else {
+            items.add(message);
+        }
+        return items;
+    }
+
+    public boolean isEnvelope() {
+        return "batch".equals(message.path("type").asText());
+    }
+}
