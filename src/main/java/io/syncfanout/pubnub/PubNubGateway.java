@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
@@ -16,8 +17,12 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.AsynchronousNonBlocking;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.CustomBackoff;
 import io.smallrye.mutiny.Uni;
 import io.syncfanout.config.PubNubConfig;
@@ -31,6 +36,10 @@ import io.syncfanout.config.SyncConfig;
  */
 @ApplicationScoped
 public class PubNubGateway {
+
+    /** The circuit breaker's name, for {@code CircuitBreakerMaintenance}. */
+    public static final String CIRCUIT = "pubnub-publish";
+    private static final Logger LOG = Logger.getLogger(PubNubGateway.class);
 
     private final PubNubPublishApi api;
     private final PubNubConfig pubnub;
@@ -47,6 +56,11 @@ public class PubNubGateway {
         this.redaction = Redaction.of(pubnub);
     }
 
+    /** An on-call engineer sees the circuit open and close in the log, not only its effects. */
+    void watchCircuit(@Observes StartupEvent event, CircuitBreakerMaintenance circuits) {
+        circuits.onStateChange(CIRCUIT, state -> LOG.warnf("PubNub circuit breaker '%s' is now %s", CIRCUIT, state));
+    }
+
     /**
      * Publishes one body to one channel. Called once per attempt by the retry interceptor, so each
      * attempt checks the deadline and is signed with its own timestamp.
@@ -58,6 +72,7 @@ public class PubNubGateway {
             retryOn = { PublishFailure.Retryable.class, TimeoutException.class },
             abortOn = { PublishFailure.Rejected.class, PublishFailure.OutOfTime.class, CircuitBreakerOpenException.class })
     @CustomBackoff(PublishBackoff.class)
+    @CircuitBreakerName(CIRCUIT)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
             skipOn = { PublishFailure.Rejected.class, PublishFailure.OutOfTime.class })
     @Timeout(2000)

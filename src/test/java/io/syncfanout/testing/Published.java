@@ -43,6 +43,15 @@ public record Published(String channel, String rawPath, String query, JsonNode m
         return published;
     }
 
+    /**
+     * The publishes as subscribers see them: a publish retried after a timeout may arrive twice,
+     * and subscribers drop the second by {@code message_id}.
+     */
+    public static List<Published> distinct(WireMockServer server) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        return all(server).stream().filter(p -> seen.add(p.channel() + "\n" + p.message().path("message_id").asText())).toList();
+    }
+
     /** The items this publish carried: the message itself, or the envelope's {@code messages}. */
     public List<JsonNode> items() {
         List<JsonNode> items = new ArrayList<>();
