@@ -170,10 +170,11 @@ public class PublishDispatcher {
                 LOG.infof("PubNub refused %s as too large (HTTP 413); publishing it in two halves", batch);
                 return;
             }
-            if (done.failure instanceof PublishFailure.OutOfTime) {
+            if (done.attempts == 0) {
                 notAttempted += batch.records().size();
             }
-            String reason = "publish to " + batch.channel() + " failed" + attemptsText(done.attempts) + ": "
+            String reason = "publish to " + batch.channel()
+                    + (done.attempts == 0 ? " not attempted: " : " failed after " + plural(done.attempts, "attempt") + ": ")
                     + describe(done.failure);
             for (SqsRecord record : batch.records()) {
                 ledger.fail(record, reason);
@@ -192,8 +193,8 @@ public class PublishDispatcher {
         }
     }
 
-    private static String attemptsText(int attempts) {
-        return attempts <= 1 ? "" : " after " + attempts + " attempts";
+    private static String plural(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     private static String describe(Throwable failure) {
@@ -204,7 +205,7 @@ public class PublishDispatcher {
             return "no answer from PubNub within the attempt timeout (sync.publish.attempt-timeout-ms)";
         }
         if (failure instanceof CircuitBreakerOpenException) {
-            return "not attempted: the circuit breaker is open after repeated PubNub failures";
+            return "the circuit breaker is open after repeated PubNub failures";
         }
         return "unexpected " + failure.getClass().getSimpleName();
     }

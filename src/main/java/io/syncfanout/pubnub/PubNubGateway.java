@@ -78,8 +78,8 @@ public class PubNubGateway {
     @Timeout(2000)
     public Uni<PublishAck> publish(String channel, byte[] body, Deadline deadline, AtomicInteger attempts) {
         if (!deadline.allows(attemptNeeds)) {
-            return Uni.createFrom().failure(new PublishFailure.OutOfTime("not attempted: "
-                    + Math.max(0, deadline.remaining().toMillis()) + " ms left before the deadline, an attempt may take "
+            return Uni.createFrom().failure(new PublishFailure.OutOfTime(
+                    Math.max(0, deadline.remaining().toMillis()) + " ms left of the time budget (sync.time-budget), an attempt may take up to "
                     + attemptNeeds.toMillis() + " ms"));
         }
         attempts.incrementAndGet();

@@ -1,0 +1,73 @@
+package io.syncfanout.fanout;
+
+import static io.syncfanout.testing.Updates.watchlist;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.syncfanout.testing.LogCapture;
+import io.syncfanout.testing.PubNubStandIn;
+import io.syncfanout.testing.Published;
+import io.syncfanout.testing.SqsEvents;
+
+/** The function answers within its time budget and reports what it had no time to publish. */
+@QuarkusTest
+@QuarkusTestResource(PubNubStandIn.class)
+@TestProfile(DeadlineTest.ShortBudget.class)
+class DeadlineTest {
+
+    public static class ShortBudget implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sync.time-budget", "2s", "sync.publish.concurrency", "2",
+                    "sync.publish.attempt-timeout-ms", "500", "sync.publish.deadline-margin", "250ms");
+        }
+    }
+
+    @PubNubStandIn.StandIn
+    WireMockServer pubnub;
+
+    @Test
+    void publishesStopInTimeAndTheRestIsReportedNotAttempted() {
+        PubNubStandIn.acknowledgeEverything(pubnub);
+        pubnub.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/publish/.*")).atPriority(1)
+                .willReturn(PubNubStandIn.sent().withFixedDelay(300)));
+        SqsEvents event = SqsEvents.standard();
+        for (int i = 0; i < 30; i++) {
+            event.add(watchlist("slow" + i, "film", "Add", i + 1));
+        }
+
+        Invoke.failedIds(SqsEvents.standard()); // a warm function: the budget is the function's, not the JVM's start-up
+        long start = System.nanoTime();
+        List<String> failed;
+        try (LogCapture log = new LogCapture()) {
+            failed = Invoke.failedIds(event);
+            assertTrue(log.anyContains("the invocation's time budget (sync.time-budget) ran out")
+                    || log.anyContains("left of the time budget"), () -> String.join("\n", log.lines()));
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(millis < 2_300, "answered after " + millis + " ms on a 2 s budget");
+        Set<String> delivered = new HashSet<>();
+        Published.all(pubnub).forEach(p -> delivered.add(p.message().path("message_id").asText()));
+        assertTrue(!delivered.isEmpty(), "it published what the budget allowed");
+        assertTrue(!failed.isEmpty(), "and reported the rest");
+        Set<String> accounted = new HashSet<>(delivered);
+        accounted.addAll(failed);
+        assertEquals(30, accounted.size(), "every record is delivered or reported");
+        assertTrue(failed.stream().noneMatch(delivered::contains), "nothing delivered is reported failed here");
+    }
+}

@@ -1,0 +1,222 @@
+package io.syncfanout.fanout;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.syncfanout.testing.PubNubStandIn.pubnub;
+import static io.syncfanout.testing.PubNubStandIn.sent;
+import static io.syncfanout.testing.Updates.progress;
+import static io.syncfanout.testing.Updates.watchlist;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.syncfanout.pubnub.PubNubGateway;
+import io.syncfanout.testing.LogCapture;
+import io.syncfanout.testing.PubNubStandIn;
+import io.syncfanout.testing.Published;
+import io.syncfanout.testing.SqsEvents;
+
+/** What PubNub's failures turn into: retried, given up on, or refused, and always accounted for. */
+@QuarkusTest
+@QuarkusTestResource(PubNubStandIn.class)
+class PublishFailuresTest {
+
+    @PubNubStandIn.StandIn
+    WireMockServer pubnub;
+
+    @BeforeEach
+    void reset() {
+        PubNubStandIn.acknowledgeEverything(pubnub);
+        CircuitBreakerMaintenance.get().resetAll();
+    }
+
+    private static MappingBuilder publishTo(String user) {
+        return post(urlPathEqualTo("/publish/test-pub/test-sub/0/user." + user + ".sync/0")).atPriority(1);
+    }
+
+    private List<LoggedRequest> requestsTo(String user) {
+        return pubnub.findAll(postRequestedFor(urlPathEqualTo("/publish/test-pub/test-sub/0/user." + user + ".sync/0")));
+    }
+
+    private static SqsEvents oneUpdateFor(String user) {
+        SqsEvents event = SqsEvents.standard();
+        event.add(watchlist(user, "film", "Add", 42));
+        return event;
+    }
+
+    @Test
+    void aServerErrorIsRetriedAndThenSucceeds() {
+        pubnub.stubFor(publishTo("ann").inScenario("flaky").whenScenarioStateIs(STARTED)
+                .willReturn(pubnub(503, "{\"status\":503,\"error\":true,\"message\":\"Service Unavailable\"}"))
+                .willSetStateTo("recovered"));
+        pubnub.stubFor(publishTo("ann").inScenario("flaky").whenScenarioStateIs("recovered").willReturn(sent()));
+
+        assertTrue(Invoke.failedIds(oneUpdateFor("ann")).isEmpty());
+        assertEquals(2, requestsTo("ann").size());
+    }
+
+    @Test
+    void aDroppedConnectionIsRetried() {
+        pubnub.stubFor(publishTo("ari").inScenario("reset").whenScenarioStateIs(STARTED)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+                .willSetStateTo("up"));
+        pubnub.stubFor(publishTo("ari").inScenario("reset").whenScenarioStateIs("up").willReturn(sent()));
+
+        assertTrue(Invoke.failedIds(oneUpdateFor("ari")).isEmpty());
+        assertEquals(2, requestsTo("ari").size());
+    }
+
+    @Test
+    void anAnswerThatIsNotPubNubsIsRetried() {
+        pubnub.stubFor(publishTo("abe").inScenario("proxy").whenScenarioStateIs(STARTED)
+                .willReturn(pubnub(200, "<html>captive portal</html>")).willSetStateTo("direct"));
+        pubnub.stubFor(publishTo("abe").inScenario("proxy").whenScenarioStateIs("direct").willReturn(sent()));
+
+        assertTrue(Invoke.failedIds(oneUpdateFor("abe")).isEmpty());
+        assertEquals(2, requestsTo("abe").size());
+    }
+
+    @Test
+    void afterThreeRetriesTheRecordIsReportedFailedWithItsReason() {
+        pubnub.stubFor(publishTo("ben").willReturn(pubnub(500, "[0,\"Internal Server Error\"]")));
+        SqsEvents event = oneUpdateFor("ben");
+        String healthy = event.add(watchlist("bea", "film", "Add", 43));
+
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(List.of("m0"), Invoke.failedIds(event));
+            assertTrue(log.anyContains("record m0 failed: publish to user.ben.sync failed after 4 attempts: HTTP 500: Internal Server Error"),
+                    () -> String.join("\n", log.lines()));
+        }
+        assertEquals(4, requestsTo("ben").size(), "the first attempt and 3 retries");
+        assertEquals(1, requestsTo("bea").size(), healthy + " is published regardless");
+    }
+
+    @Test
+    void aForbiddenPublishIsNotRetried() {
+        pubnub.stubFor(publishTo("cat").willReturn(pubnub(403,
+                "{\"message\":\"Forbidden\",\"payload\":{\"channels\":[\"user.cat.sync\"]},\"error\":true,\"service\":\"Access Manager\",\"status\":403}")));
+
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(List.of("m0"), Invoke.failedIds(oneUpdateFor("cat")));
+            assertTrue(log.anyContains("HTTP 403: Forbidden"));
+        }
+        assertEquals(1, requestsTo("cat").size());
+    }
+
+    @Test
+    void aBadRequestIsNotRetried() {
+        pubnub.stubFor(publishTo("cid").willReturn(pubnub(400, "[0,\"Invalid JSON\"]")));
+
+        assertEquals(List.of("m0"), Invoke.failedIds(oneUpdateFor("cid")));
+        assertEquals(1, requestsTo("cid").size());
+    }
+
+    @Test
+    void rateLimitingIsHonouredForAsLongAsRetryAfterAsks() {
+        pubnub.stubFor(publishTo("dan").inScenario("limited").whenScenarioStateIs(STARTED)
+                .willReturn(pubnub(429, "{\"status\":429,\"error\":true,\"message\":\"Too Many Requests\"}")
+                        .withHeader("Retry-After", "1"))
+                .willSetStateTo("allowed"));
+        pubnub.stubFor(publishTo("dan").inScenario("limited").whenScenarioStateIs("allowed").willReturn(sent()));
+
+        assertTrue(Invoke.failedIds(oneUpdateFor("dan")).isEmpty());
+        List<LoggedRequest> requests = requestsTo("dan");
+        assertEquals(2, requests.size());
+        long waited = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
+        assertTrue(waited >= 950, "retried after " + waited + " ms; Retry-After asked for 1 s");
+    }
+
+    @Test
+    void aStalledAnswerIsCutOffByTheTimeoutAndRetried() {
+        pubnub.stubFor(publishTo("dot").inScenario("stall").whenScenarioStateIs(STARTED)
+                .willReturn(sent().withFixedDelay(4_000)).willSetStateTo("fast"));
+        pubnub.stubFor(publishTo("dot").inScenario("stall").whenScenarioStateIs("fast").willReturn(sent()));
+
+        long start = System.nanoTime();
+        assertTrue(Invoke.failedIds(oneUpdateFor("dot")).isEmpty());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(2, requestsTo("dot").size());
+        assertTrue(millis < 3_900, "answered in " + millis + " ms: the stalled attempt was not waited out");
+    }
+
+    @Test
+    void aPublishThatAlwaysStallsFailsWithTheTimeoutAsItsReason() {
+        pubnub.stubFor(publishTo("eli").willReturn(sent().withFixedDelay(4_000)));
+
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(List.of("m0"), Invoke.failedIds(oneUpdateFor("eli")));
+            assertTrue(log.anyContains("no answer from PubNub within the attempt timeout"), () -> String.join("\n", log.lines()));
+        }
+    }
+
+    @Test
+    void aPublishTooLargeForPubNubIsSplitInHalves() {
+        pubnub.stubFor(post(urlPathMatching("/publish/.*")).atPriority(1).withRequestBody(containing("\"type\":\"batch\""))
+                .withRequestBody(containing("\"content_id\":\"c3\""))
+                .willReturn(pubnub(413, "{\"status\":413,\"error\":true,\"message\":\"Request Entity Too Large\"}")));
+        SqsEvents event = SqsEvents.standard();
+        for (int i = 0; i < 6; i++) {
+            event.add(watchlist("fen", "c" + i, "Add", i + 1));
+        }
+
+        assertTrue(Invoke.failedIds(event).isEmpty());
+        List<Published> published = Published.distinct(pubnub).stream()
+                .filter(p -> !p.items().stream().anyMatch(i -> i.path("content_id").asText().equals("c3")) || !p.isEnvelope())
+                .toList();
+        List<String> order = published.stream().flatMap(p -> p.items().stream()).map(i -> i.path("content_id").asText()).toList();
+        assertEquals(List.of("c0", "c1", "c2", "c3", "c4", "c5"), order, "every item once, in order");
+    }
+
+    @Test
+    void anOutageOpensTheCircuitAndTheRestFailsFast() {
+        pubnub.stubFor(post(urlPathMatching("/publish/.*")).atPriority(1)
+                .willReturn(pubnub(502, "<html>502 Bad Gateway</html>")));
+        SqsEvents event = SqsEvents.standard();
+        for (int i = 0; i < 12; i++) {
+            event.add(watchlist("out" + i, "film", "Add", i + 1));
+        }
+
+        List<String> failed = Invoke.failedIds(event);
+
+        assertEquals(12, failed.size(), "every record is reported, none lost");
+        assertEquals(CircuitBreakerState.OPEN, CircuitBreakerMaintenance.get().currentState(PubNubGateway.CIRCUIT));
+        int requests = pubnub.findAll(postRequestedFor(urlPathMatching("/publish/.*"))).size();
+        assertTrue(requests < 12 * 4, "the open circuit spared PubNub: " + requests + " of 48 attempts were sent");
+
+        // Next invocation, PubNub is back but the circuit is still open: fail fast, nothing sent.
+        PubNubStandIn.acknowledgeEverything(pubnub);
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(List.of("m0"), Invoke.failedIds(oneUpdateFor("late")));
+            assertTrue(log.anyContains("circuit breaker is open"));
+        }
+        assertEquals(0, requestsTo("late").size());
+    }
+
+    @Test
+    void progressSupersededByAFailedItemIsReportedWithIt() {
+        pubnub.stubFor(publishTo("gil").willReturn(pubnub(403, "[0,\"Forbidden\"]")));
+        SqsEvents event = SqsEvents.standard();
+        event.add(progress("gil", "film", 1, 10));
+        event.add(progress("gil", "film", 2, 20));
+        event.add(progress("gia", "film", 1, 10));
+
+        assertEquals(List.of("m0", "m1"), FanoutTest.sorted(Invoke.failedIds(event)));
+    }
+}
