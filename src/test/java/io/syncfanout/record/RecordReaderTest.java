@@ -1,0 +1,155 @@
+package io.syncfanout.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class RecordReaderTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final RecordReader reader = new RecordReader();
+
+    private static final String WATCHLIST = "{\"user_id\":\"u1\",\"type\":\"watchlist_update\",\"device_id\":\"phone\","
+            + "\"timestamp\":115648372326400001,\"operation\":\"Add\",\"content_id\":\"movie-1\",\"unique_tag\":\"t1\"}";
+    private static final String PROGRESS = "{\"user_id\":\"u1\",\"type\":\"progress_update\",\"device_id\":\"tv\",\"timestamp\":5,"
+            + "\"content_id\":\"movie-1\",\"position_seconds\":4294967295,\"duration_seconds\":0,\"state\":\"Paused\"}";
+
+    private ReadResult read(String body) {
+        return reader.read(new SqsRecord(0, "sqs-id-1", null, body));
+    }
+
+    private JsonNode item(String body) throws Exception {
+        SyncItem item = assertInstanceOf(SyncItem.class, read(body), () -> ((InvalidRecord) read(body)).reason());
+        return JSON.readTree(new String(item.json(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aWatchlistUpdateBecomesAnItemWithoutUserIdAndWithIdsFilledIn() throws Exception {
+        SyncItem item = (SyncItem) read(WATCHLIST);
+        assertEquals("user.u1.sync", item.channel());
+        assertEquals("sqs-id-1", item.messageId());
+        assertEquals(115648372326400001L, item.timestamp());
+        JsonNode json = item(WATCHLIST);
+        assertTrue(!json.has("user_id"));
+        assertEquals("sqs-id-1", json.path("message_id").asText());
+        assertEquals("watchlist_add", json.path("operation_type").asText());
+        assertEquals(115648372326400001L, json.path("timestamp").asLong());
+    }
+
+    @Test
+    void producersIdsAndUnknownFieldsPassThrough() throws Exception {
+        JsonNode json = item(WATCHLIST.replace("{", "{\"message_id\":\"p-1\",\"operation_type\":\"custom_op\","
+                + "\"sent_at\":\"2026-11-27T10:00:00.123Z\",\"extra\":{\"nested\":[1,2]},"));
+        assertEquals("p-1", json.path("message_id").asText());
+        assertEquals("custom_op", json.path("operation_type").asText());
+        assertEquals("2026-11-27T10:00:00.123Z", json.path("sent_at").asText());
+        assertEquals("[1,2]", json.path("extra").path("nested").toString());
+    }
+
+    @Test
+    void removeAndProgressGetTheirDefaultOperationTypes() throws Exception {
+        assertEquals("watchlist_remove", item(WATCHLIST.replace("\"Add\"", "\"Remove\"")).path("operation_type").asText());
+        assertEquals("progress_update", item(PROGRESS).path("operation_type").asText());
+    }
+
+    @Test
+    void limitsAreInclusive() throws Exception {
+        item(WATCHLIST.replace("\"u1\"", "\"" + "u".repeat(82) + "\""));
+        item(WATCHLIST.replace("\"phone\"", "\"" + "d".repeat(128) + "\""));
+        item(WATCHLIST.replace("\"movie-1\"", "\"" + "c".repeat(256) + "\""));
+        item(WATCHLIST.replace("\"u1\"", "\"" + "😀".repeat(82) + "\"")); // characters, not UTF-16 units
+        item(PROGRESS.replace("\"Paused\"", "\"" + "s".repeat(32) + "\""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not JSON                 | hello                                   | body is not valid JSON",
+            "empty body               | ''                                      | body is empty",
+            "an array                 | [1,2]                                   | body is an array; expected a JSON object",
+            "a string                 | '\"x\"'                                 | body is a string; expected a JSON object",
+            "trailing content         | '{\"a\":1} {\"b\":2}'                   | body has content after the JSON object",
+            "duplicated key           | '{\"user_id\":\"a\",\"user_id\":\"b\"}' | Duplicate field 'user_id'",
+            "no user_id               | '{\"type\":\"watchlist_update\"}'       | user_id is missing",
+            "user_id a number         | '{\"user_id\":7}'                       | user_id is an integer; expected a string",
+            "user_id null             | '{\"user_id\":null}'                    | user_id is null; expected a string",
+            "user_id empty            | '{\"user_id\":\"\"}'                    | user_id is empty",
+            "user_id with dot         | '{\"user_id\":\"a.b\"}'                 | user_id contains '.' (not allowed in a PubNub channel name)",
+            "user_id with comma       | '{\"user_id\":\"a,b\"}'                 | user_id contains ','",
+            "user_id with colon       | '{\"user_id\":\"a:b\"}'                 | user_id contains ':'",
+            "user_id with star        | '{\"user_id\":\"a*\"}'                  | user_id contains '*'",
+            "user_id with slash       | '{\"user_id\":\"a/b\"}'                 | user_id contains '/'",
+            "user_id with backslash   | '{\"user_id\":\"a\\\\b\"}'              | user_id contains '\\'",
+            "user_id with space       | '{\"user_id\":\"a b\"}'                 | user_id contains whitespace (U+0020)",
+            "user_id with tab         | '{\"user_id\":\"a\\tb\"}'               | user_id contains whitespace (U+0009)",
+            "user_id with NUL         | '{\"user_id\":\"a\\u0000b\"}'           | user_id contains a control character (U+0000)",
+            "user_id with no-break sp | '{\"user_id\":\"a\\u00a0b\"}'           | user_id contains whitespace (U+00A0)",
+            "user_id with RTL mark    | '{\"user_id\":\"a\\u200fb\"}'           | user_id contains a control character (U+200F)",
+            "user_id lone surrogate   | '{\"user_id\":\"a\\ud800\"}'            | user_id contains an unpaired surrogate (U+D800)",
+            "unknown type             | '{\"user_id\":\"a\",\"type\":\"x\"}'    | type is 'x'; expected 'watchlist_update' or 'progress_update'",
+            "no device_id             | '{\"user_id\":\"a\",\"type\":\"progress_update\"}' | device_id is missing",
+            "no timestamp             | '{\"user_id\":\"a\",\"type\":\"progress_update\",\"device_id\":\"d\"}' | timestamp is missing",
+            "timestamp a string       | '{\"user_id\":\"a\",\"type\":\"progress_update\",\"device_id\":\"d\",\"timestamp\":\"5\"}' | timestamp is a string; expected an integer",
+            "timestamp a decimal      | '{\"user_id\":\"a\",\"type\":\"progress_update\",\"device_id\":\"d\",\"timestamp\":5.5}' | timestamp is a decimal number",
+            "timestamp zero           | '{\"user_id\":\"a\",\"type\":\"progress_update\",\"device_id\":\"d\",\"timestamp\":0}' | timestamp is 0; expected a positive integer",
+            "timestamp negative       | '{\"user_id\":\"a\",\"type\":\"progress_update\",\"device_id\":\"d\",\"timestamp\":-1}' | timestamp is -1; expected a positive integer",
+            "timestamp past 64 bits   | '{\"user_id\":\"a\",\"type\":\"progress_update\",\"device_id\":\"d\",\"timestamp\":9223372036854775808}' | timestamp 9223372036854775808 is out of range",
+    })
+    void rejectsWithAReasonThatSaysWhat(String what, String body, String reason) {
+        InvalidRecord invalid = assertInstanceOf(InvalidRecord.class, read(body), what);
+        assertTrue(invalid.reason().contains(reason), what + ": got '" + invalid.reason() + "'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "user_id too long   | \"u1\"        | \"uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\" | user_id is 83 characters; at most 82 allowed",
+            "bad operation      | \"Add\"       | \"add\"       | operation is 'add'; expected 'Add' or 'Remove'",
+            "no unique_tag      | ,\"unique_tag\":\"t1\" | ''   | unique_tag is missing",
+            "content_id number  | \"movie-1\"   | 1             | content_id is an integer; expected a string",
+            "message_id empty   | \"device_id\" | \"message_id\":\"\",\"device_id\" | message_id is empty",
+            "sent_at not a date | \"device_id\" | \"sent_at\":\"yesterday\",\"device_id\" | sent_at is 'yesterday'; expected an ISO-8601 instant",
+    })
+    void rejectsWatchlistFieldsThatBreakTheirRules(String what, String from, String to, String reason) {
+        InvalidRecord invalid = assertInstanceOf(InvalidRecord.class, read(WATCHLIST.replace(from, to)), what);
+        assertTrue(invalid.reason().contains(reason), what + ": got '" + invalid.reason() + "'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "position past uint32  | 4294967295 | 4294967296 | position_seconds is 4294967296; expected 0 to 4294967295",
+            "duration negative     | \"duration_seconds\":0 | \"duration_seconds\":-1 | duration_seconds is -1; expected 0 to 4294967295",
+            "duration decimal      | \"duration_seconds\":0 | \"duration_seconds\":1.5 | duration_seconds is a decimal number; expected an integer",
+            "state too long        | \"Paused\"   | \"PausedPausedPausedPausedPausedPau\" | state is 33 characters; at most 32 allowed",
+            "no content_id         | \"content_id\":\"movie-1\", | '' | content_id is missing",
+    })
+    void rejectsProgressFieldsThatBreakTheirRules(String what, String from, String to, String reason) {
+        InvalidRecord invalid = assertInstanceOf(InvalidRecord.class, read(PROGRESS.replace(from, to)), what);
+        assertTrue(invalid.reason().contains(reason), what + ": got '" + invalid.reason() + "'");
+    }
+
+    @Test
+    void deeplyNestedJsonIsRejectedNotAStackOverflow() {
+        String deep = "{\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        InvalidRecord invalid = assertInstanceOf(InvalidRecord.class, read(deep));
+        assertTrue(invalid.reason().startsWith("body is not valid JSON"), invalid.reason());
+    }
+
+    @Test
+    void aMissingBodyIsInvalid() {
+        assertInstanceOf(InvalidRecord.class, read(null));
+    }
+
+    @Test
+    void emojiAndRightToLeftTextInOtherFieldsPassThrough() throws Exception {
+        JsonNode json = item(WATCHLIST.replace("\"movie-1\"", "\"שלום-🎬\""));
+        assertEquals("שלום-🎬", json.path("content_id").asText());
+    }
+}
