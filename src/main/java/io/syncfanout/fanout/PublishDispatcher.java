@@ -44,13 +44,15 @@ public class PublishDispatcher {
     private final int concurrency;
     private final int maxMessages;
     private final Duration attemptNeeds;
+    private final long attemptTimeoutMs;
 
     public PublishDispatcher(PubNubGateway gateway, BatchPacker packer, SyncConfig config) {
         this.gateway = gateway;
         this.packer = packer;
         this.concurrency = config.publish().concurrency();
         this.maxMessages = config.batch().maxMessages();
-        this.attemptNeeds = Duration.ofMillis(config.publish().attemptTimeoutMs()).plus(config.publish().deadlineMargin());
+        this.attemptTimeoutMs = config.publish().attemptTimeoutMs();
+        this.attemptNeeds = Duration.ofMillis(attemptTimeoutMs).plus(config.publish().deadlineMargin());
     }
 
     /** Publishes what it can and returns where every record ended. */
@@ -197,12 +199,12 @@ public class PublishDispatcher {
         return count + " " + noun + (count == 1 ? "" : "s");
     }
 
-    private static String describe(Throwable failure) {
+    private String describe(Throwable failure) {
         if (failure instanceof PublishFailure) {
             return failure.getMessage();
         }
         if (failure instanceof TimeoutException) {
-            return "no answer from PubNub within the attempt timeout (sync.publish.attempt-timeout-ms)";
+            return "no answer from PubNub within the " + attemptTimeoutMs + " ms attempt timeout (sync.publish.attempt-timeout-ms)";
         }
         if (failure instanceof CircuitBreakerOpenException) {
             return "the circuit breaker is open after repeated PubNub failures";

@@ -1,0 +1,121 @@
+package io.syncfanout.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.syncfanout.record.ReadResult;
+import io.syncfanout.record.RecordReader;
+import io.syncfanout.record.SqsRecord;
+import io.syncfanout.testing.Updates;
+
+class PublishPlannerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00.123Z"), ZoneOffset.UTC);
+    private final BatchPacker packer = new BatchPacker(50, 32_768, clock);
+    private final RecordReader reader = new RecordReader();
+    private final List<ReadResult> read = new ArrayList<>();
+
+    private void add(String body) {
+        add(body, null);
+    }
+
+    private void add(String body, String group) {
+        read.add(reader.read(new SqsRecord(read.size(), "m" + read.size(), group, body)));
+    }
+
+    private PublishPlan plan(boolean coalesce) {
+        return new PublishPlanner(packer, coalesce).plan(read);
+    }
+
+    @Test
+    void channelsComeInOrderOfFirstAppearanceAndItemsInRecordOrder() {
+        add(Updates.watchlist("b", "1", "Add", 1));
+        add(Updates.watchlist("a", "2", "Add", 2));
+        add(Updates.watchlist("b", "3", "Add", 3));
+        PublishPlan plan = plan(true);
+        assertEquals(List.of("user.b.sync", "user.a.sync"), plan.channels().stream().map(ChannelQueue::channel).toList());
+        assertEquals(List.of(0, 2), plan.channels().get(0).items().stream().map(PlannedItem::position).toList());
+    }
+
+    @Test
+    void coalescingKeepsTheNewestPerChannelAndContentAndCountsTheRest() {
+        add(Updates.progress("a", "x", 5, 1));
+        add(Updates.progress("a", "x", 9, 2));
+        add(Updates.progress("a", "y", 1, 3));
+        add(Updates.progress("b", "x", 1, 4));
+        add(Updates.progress("a", "x", 7, 5));
+        PublishPlan plan = plan(true);
+        assertEquals(2, plan.superseded());
+        PlannedItem newest = plan.channels().get(0).items().get(0);
+        assertEquals(1, newest.position());
+        assertEquals(List.of("m1", "m0", "m4"), newest.records().stream().map(SqsRecord::messageId).toList());
+    }
+
+    @Test
+    void withCoalescingOffEveryProgressUpdateIsPublished() {
+        add(Updates.progress("a", "x", 5, 1));
+        add(Updates.progress("a", "x", 9, 2));
+        assertEquals(2, plan(false).itemCount());
+    }
+
+    @Test
+    void anItemTooLargeToPublishAloneIsInvalid() {
+        add(Updates.watchlist("a", "x".repeat(200), "Add", 1).replace("}", ",\"pad\":\"" + "p".repeat(33_000) + "\"}"));
+        PublishPlan plan = plan(true);
+        assertEquals(0, plan.itemCount());
+        assertTrue(plan.invalid().get(0).reason().contains("one publish carries at most 32768"), plan.invalid().get(0).reason());
+    }
+
+    @Test
+    void thePackerHonoursCountAndBytesExactly() throws Exception {
+        for (int i = 0; i < 60; i++) {
+            add(Updates.watchlist("a", "c" + i, "Add", i + 1));
+        }
+        List<PlannedItem> items = plan(true).channels().get(0).items();
+        ChannelBatch first = packer.packPrefix("user.a.sync", items);
+        assertEquals(50, first.items().size());
+        JsonNode envelope = JSON.readTree(first.body());
+        assertEquals(50, envelope.path("messages").size());
+        assertEquals("2026-11-27T10:00:00.123Z", envelope.path("sent_at").asText());
+
+        int bytes = first.body().length;
+        BatchPacker tight = new BatchPacker(50, bytes - 1, clock);
+        assertEquals(49, tight.fittingPrefix(items), "one byte less fits one item less");
+        BatchPacker exact = new BatchPacker(50, bytes, clock);
+        assertEquals(50, exact.fittingPrefix(items));
+        assertEquals(bytes, exact.pack("user.a.sync", items.subList(0, 50)).body().length);
+    }
+
+    @Test
+    void aLoneItemIsPublishedBareAndItsBodyIsTheItem() {
+        add(Updates.watchlist("a", "c", "Add", 1));
+        PlannedItem item = plan(true).channels().get(0).items().get(0);
+        ChannelBatch batch = packer.packPrefix("user.a.sync", List.of(item));
+        assertEquals(new String(item.item().json(), StandardCharsets.UTF_8), new String(batch.body(), StandardCharsets.UTF_8));
+        assertEquals("m0", batch.messageId());
+    }
+
+    @Test
+    void theEnvelopeIdDependsOnlyOnItsItems() {
+        add(Updates.watchlist("a", "c", "Add", 1));
+        add(Updates.watchlist("a", "d", "Add", 2));
+        List<PlannedItem> items = plan(true).channels().get(0).items();
+        String id = new BatchPacker(50, 32_768, Clock.systemUTC()).pack("user.a.sync", items).messageId();
+        assertEquals(id, packer.pack("user.a.sync", items).messageId());
+        assertTrue(id.matches("batch-[0-9a-f]{32}"), id);
+        assertTrue(!id.equals(packer.pack("user.a.sync", List.of(items.get(1), items.get(0))).messageId()));
+    }
+}
