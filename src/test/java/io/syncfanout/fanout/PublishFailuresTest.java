@@ -162,7 +162,7 @@ class PublishFailuresTest {
 
         try (LogCapture log = new LogCapture()) {
             assertEquals(List.of("m0"), Invoke.failedIds(oneUpdateFor("eli")));
-            assertTrue(log.anyContains("no answer from PubNub within the attempt timeout"), () -> String.join("\n", log.lines()));
+            assertTrue(log.anyContains("failed after 4 attempts: no answer from PubNub within the 1500 ms attempt timeout"), () -> String.join("\n", log.lines()));
         }
     }
 
