@@ -1,8 +1,6 @@
 package io.syncfanout.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import java.lang.annotation.ElementType;
@@ -17,8 +15,8 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A PubNub publish endpoint on a random loopback port (WireMock), answering as PubNub does:
- * {@code [1,"Sent","<timetoken>"]} labelled {@code text/javascript}. Tests restub it per case.
+ * The PubNub stand-in for tests: WireMock on a random loopback port with the stand-in's mappings
+ * (see {@code src/test/resources/pubnub-standin/README.md}). Tests stub special cases over it.
  */
 public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
 
@@ -34,11 +32,21 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().asynchronousResponseEnabled(true)
-                .containerThreads(64));
+        server = newServer(0);
         server.start();
-        acknowledgeEverything(server);
         return Map.of("pubnub.origin", "http://127.0.0.1:" + server.port());
+    }
+
+    /**
+     * A stand-in on loopback ({@code port} 0 for a free one), answering from the mappings in
+     * {@code src/test/resources/pubnub-standin}: the same ones {@code quarkus dev} serves.
+     */
+    public static WireMockServer newServer(int port) {
+        return new WireMockServer(options().bindAddress("127.0.0.1").port(port)
+                .usingFilesUnderClasspath("pubnub-standin")
+                .asynchronousResponseEnabled(true)
+                .containerThreads(64)
+                .jettyAcceptors(2));
     }
 
     @Override
@@ -53,9 +61,9 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** Back to PubNub's own behaviour, with an empty journal: drops what a test stubbed. */
     public static void acknowledgeEverything(WireMockServer server) {
         server.resetAll();
-        server.stubFor(post(urlPathMatching(PUBLISH_PATH)).willReturn(sent()));
     }
 
     public static ResponseDefinitionBuilder sent() {

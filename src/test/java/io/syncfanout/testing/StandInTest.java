@@ -1,0 +1,88 @@
+package io.syncfanout.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+/** The stand-in answers as PubNub's publish endpoint does (contract, section 3). */
+class StandInTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static WireMockServer standIn;
+
+    @BeforeAll
+    static void start() {
+        standIn = PubNubStandIn.newServer(0);
+        standIn.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        standIn.stop();
+    }
+
+    private HttpResponse<String> publish(String channel, String body) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + standIn.port() + "/publish/pub-c-1/sub-c-1/0/" + channel + "/0?uuid=x&store=1");
+        return HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aJsonMessageIsAcknowledgedWithATimetoken() throws Exception {
+        HttpResponse<String> answer = publish("user.alice.sync", "{\"type\":\"watchlist_update\"}");
+        assertEquals(200, answer.statusCode());
+        assertEquals("text/javascript; charset=\"UTF-8\"", answer.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode body = JSON.readTree(answer.body());
+        assertEquals(1, body.get(0).asInt());
+        assertEquals("Sent", body.get(1).asText());
+        assertTrue(body.get(2).asText().matches("\\d{17}"), body.get(2).asText());
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsRefusedAsPubNubRefusesIt() throws Exception {
+        HttpResponse<String> answer = publish("user.alice.sync", "not json");
+        assertEquals(400, answer.statusCode());
+        assertEquals("[0,\"Invalid JSON\"]", answer.body());
+    }
+
+    @Test
+    void aBodyOverPubNubsLimitIsTooLarge() throws Exception {
+        HttpResponse<String> answer = publish("user.alice.sync", "{\"x\":\"" + "a".repeat(32_768) + "\"}");
+        assertEquals(413, answer.statusCode());
+        assertEquals("Request Entity Too Large", JSON.readTree(answer.body()).path("message").asText());
+        assertEquals(200, publish("user.alice.sync", "{\"x\":\"" + "a".repeat(32_760) + "\"}").statusCode());
+    }
+
+    @Test
+    void deniedAndUnavailableChannelsAnswerWithPubNubsErrorBodies() throws Exception {
+        HttpResponse<String> denied = publish("user.denied-bob.sync", "{}");
+        assertEquals(403, denied.statusCode());
+        JsonNode body = JSON.readTree(denied.body());
+        assertEquals("Forbidden", body.path("message").asText());
+        assertEquals("user.denied-bob.sync", body.path("payload").path("channels").get(0).asText());
+
+        HttpResponse<String> down = publish("user.unavailable-eve.sync", "{}");
+        assertEquals(503, down.statusCode());
+        assertEquals("[0,\"Service Unavailable\"]", down.body());
+    }
+
+    @Test
+    void anythingButAPublishIsAnInvalidArgument() throws Exception {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + standIn.port() + "/time/0")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, answer.statusCode());
+    }
+}
