@@ -159,7 +159,7 @@ public class PublishDispatcher {
                 publishes++;
                 bytes += batch.body().length;
                 ledger.deliver(batch.records());
-                LOG.debugf("published %s after %d attempt(s)", batch, done.attempts);
+                LOG.debugf("published %s after %s", batch, plural(done.attempts, "attempt"));
                 return;
             }
             if (done.failure instanceof PublishFailure.Rejected rejected && rejected.isPayloadTooLarge()

@@ -1,0 +1,136 @@
+package io.syncfanout.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+
+/**
+ * The packaged function running as the managed Java runtime runs it: {@code function.zip} unpacked
+ * as the task root, AWS's runtime interface client as the process, the handler named as in the
+ * Lambda console, polling the Runtime API it is given.
+ */
+final class LambdaProcess implements AutoCloseable {
+
+    static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private LambdaProcess(Process process, Path log) {
+        this.process = process;
+        this.reader = new Thread(() -> pump(process.getInputStream(), log), "function-output");
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    static LambdaProcess start(Path functionZip, Path workDir, String runtimeApi, Map<String, String> environment)
+            throws IOException {
+        Path taskRoot = workDir.resolve("task");
+        unzip(functionZip, taskRoot);
+        String runtimeClasspath = String.join(java.io.File.pathSeparator,
+                jarOf(AWSLambda.class), jarOf(PojoSerializer.class), jarOf(Context.class), jarOf(runtimeClientDependency()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The managed runtime's defaults for a small function: quick start over peak speed.
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", runtimeClasspath, AWSLambda.class.getName(), HANDLER));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("_HANDLER", HANDLER);
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "sync-fanout-local");
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/sync-fanout-local");
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
+        env.putAll(environment);
+        return new LambdaProcess(builder.start(), workDir.resolve("function.log"));
+    }
+
+    /** Every line the function wrote so far (stdout and stderr, as CloudWatch would hold them). */
+    List<String> output() {
+        return List.copyOf(output);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        reader.join(2_000);
+    }
+
+    private void pump(InputStream stream, Path log) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+                PrintWriter file = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                output.add(line);
+                file.println(line);
+            }
+        } catch (IOException e) {
+            output.add("(function output ended: " + e.getMessage() + ")");
+        }
+    }
+
+    /** The client's one other dependency, from the AWS SDK's utils-lite. */
+    private static Class<?> runtimeClientDependency() {
+        try {
+            return Class.forName("software.amazon.awssdk.utilslite.SdkInternalThreadLocal");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("software.amazon.awssdk:utils-lite is missing from the classpath", e);
+        }
+    }
+
+    private static String jarOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void unzip(Path zip, Path target) throws IOException {
+        if (Files.exists(target)) {
+            try (var walk = Files.walk(target)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(target);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                Path out = target.resolve(entry.getName()).normalize();
+                if (!out.startsWith(target)) {
+                    throw new IOException("zip entry outside the task root: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.createDirectories(out.getParent());
+                    Files.copy(in, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // a later entry wins, as with unzip -o
+                }
+            }
+        }
+    }
+}
