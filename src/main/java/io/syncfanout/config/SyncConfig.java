@@ -24,6 +24,18 @@ public interface SyncConfig {
 
     Publish publish();
 
+    Metrics metrics();
+
+    interface Metrics {
+        /** Whether the summary line carries CloudWatch Embedded Metric Format. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The CloudWatch namespace the metrics land in. */
+        @WithDefault("SyncFanout")
+        String namespace();
+    }
+
     interface Batch {
         /** Items per publish. */
         @WithDefault("50")

@@ -1,5 +1,6 @@
 package io.syncfanout.fanout;
 
 /** What publishing a plan came to: the ledger of every record and the figures for the summary. */
-record DispatchResult(RecordLedger ledger, int publishes, int retries, long bytes, int notAttempted) {
+record DispatchResult(RecordLedger ledger, int publishes, int retries, long bytes, int notAttempted,
+        java.util.List<Long> publishLatenciesMs) {
 }

@@ -64,7 +64,7 @@ public class PublishDispatcher {
         Run run = new Run(ledger, deadline);
         plan.channels().forEach(queue -> run.channels.add(new Channel(queue)));
         run.go();
-        return new DispatchResult(ledger, run.publishes, run.retries, run.bytes, run.notAttempted);
+        return new DispatchResult(ledger, run.publishes, run.retries, run.bytes, run.notAttempted, run.latenciesMs);
     }
 
     /** One invocation's publishing; only the invocation's thread touches it. */
@@ -78,6 +78,7 @@ public class PublishDispatcher {
         int retries;
         long bytes;
         int notAttempted;
+        final List<Long> latenciesMs = new ArrayList<>();
         int nextChannel;
         boolean stopped;
 
@@ -147,9 +148,10 @@ public class PublishDispatcher {
             channel.busy = true;
             inFlight++;
             AtomicInteger attempts = new AtomicInteger();
+            long startNanos = System.nanoTime();
             gateway.publish(batch.channel(), batch.body(), deadline, attempts).subscribe().with(
-                    ack -> completions.add(new Completion(channel, batch, attempts.get(), null)),
-                    failure -> completions.add(new Completion(channel, batch, attempts.get(), failure)));
+                    ack -> completions.add(new Completion(channel, batch, attempts.get(), null, startNanos)),
+                    failure -> completions.add(new Completion(channel, batch, attempts.get(), failure, startNanos)));
         }
 
         private void settle(Completion done) {
@@ -158,6 +160,7 @@ public class PublishDispatcher {
             if (done.failure == null) {
                 publishes++;
                 bytes += batch.body().length;
+                latenciesMs.add((System.nanoTime() - done.startNanos) / 1_000_000);
                 ledger.deliver(batch.records());
                 LOG.debugf("published %s after %s", batch, plural(done.attempts, "attempt"));
                 return;
@@ -212,7 +215,7 @@ public class PublishDispatcher {
         return "unexpected " + failure.getClass().getSimpleName();
     }
 
-    private record Completion(Channel channel, ChannelBatch batch, int attempts, Throwable failure) {
+    private record Completion(Channel channel, ChannelBatch batch, int attempts, Throwable failure, long startNanos) {
     }
 
     /** One channel's items still to publish, and whether a publish of it is in flight. */

@@ -10,6 +10,7 @@ import java.util.Set;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -31,6 +32,8 @@ import io.syncfanout.record.SqsRecord;
 public class SyncFanoutFunction {
 
     private static final Logger LOG = Logger.getLogger(SyncFanoutFunction.class);
+    /** The summary's own category, written unformatted: see {@link SummaryLog}. */
+    private static final Logger SUMMARY = Logger.getLogger(SummaryLog.CATEGORY);
     private static final String MESSAGE_GROUP_ID = "MessageGroupId";
 
     @Inject
@@ -77,9 +80,24 @@ public class SyncFanoutFunction {
 
         InvocationSummary summary = new InvocationSummary(records.size(), plan.invalid().size(), plan.superseded(),
                 plan.duplicates(), result.publishes(), result.retries(), failedIds.size(), result.notAttempted(),
-                result.bytes(), (System.nanoTime() - start) / 1_000_000);
-        LOG.info(summary.logLine());
+                result.bytes(), (System.nanoTime() - start) / 1_000_000, result.publishLatenciesMs());
+        logSummary(summary);
         return new SQSBatchResponse(failures);
+    }
+
+    /**
+     * One line, on its own log category so that it can be written raw: CloudWatch reads Embedded
+     * Metric Format only from a log event that is the JSON document itself.
+     */
+    private void logSummary(InvocationSummary summary) {
+        if (!config.metrics().enabled()) {
+            SUMMARY.info(summary.text());
+            return;
+        }
+        Object requestId = MDC.get(RequestIdStreamHandler.REQUEST_ID);
+        String functionName = System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "sync-fanout");
+        SUMMARY.info(EmbeddedMetrics.document(summary, config.metrics().namespace(), functionName,
+                requestId == null ? null : requestId.toString(), System.currentTimeMillis()));
     }
 
     /**

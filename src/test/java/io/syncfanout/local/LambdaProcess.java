@@ -26,7 +26,10 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
  */
 final class LambdaProcess implements AutoCloseable {
 
-    static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    /** The handler infra/ configures: Funqy's, with the request id in the log context. */
+    static final String HANDLER = "io.syncfanout.fanout.RequestIdStreamHandler::handleRequest";
+    /** Funqy's own handler, which works as well, without the request id. */
+    static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -39,7 +42,7 @@ final class LambdaProcess implements AutoCloseable {
         this.reader.start();
     }
 
-    static LambdaProcess start(Path functionZip, Path workDir, String runtimeApi, Map<String, String> environment)
+    static LambdaProcess start(Path functionZip, Path workDir, String runtimeApi, String handler, Map<String, String> environment)
             throws IOException {
         Path taskRoot = workDir.resolve("task");
         unzip(functionZip, taskRoot);
@@ -48,12 +51,12 @@ final class LambdaProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // The managed runtime's defaults for a small function: quick start over peak speed.
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", runtimeClasspath, AWSLambda.class.getName(), HANDLER));
+                "-cp", runtimeClasspath, AWSLambda.class.getName(), handler));
         ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        env.put("_HANDLER", HANDLER);
+        env.put("_HANDLER", handler);
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "sync-fanout-local");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");

@@ -41,14 +41,22 @@ public final class LocalRun {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RECORD_LINE = Pattern.compile("record (\\S+) (?:failed|rejected): (.*)$");
     private static final Pattern PUBLISHED_LINE = Pattern.compile("published ChannelBatch\\[(\\S+), (\\d+) items, (\\d+) bytes");
-    private static final Pattern SUMMARY_LINE = Pattern.compile("(sync-fanout invocation: .*)$");
+    private static final Pattern SUMMARY_LINE = Pattern.compile("(sync-fanout invocation: [^\"]*)");
 
     private final PrintStream out;
     private final Path functionZip;
     private final Path workDir;
     private final Map<String, String> environment;
 
+    private final String handler;
+
     public LocalRun(PrintStream out, Path functionZip, Path workDir, Map<String, String> environment) {
+        this(out, functionZip, workDir, environment, LambdaProcess.HANDLER);
+    }
+
+    /** @param handler the Lambda handler, as set on the function (infra/ sets {@link LambdaProcess#HANDLER}) */
+    public LocalRun(PrintStream out, Path functionZip, Path workDir, Map<String, String> environment, String handler) {
+        this.handler = handler;
         this.out = out;
         this.functionZip = functionZip;
         this.workDir = workDir;
@@ -99,11 +107,11 @@ public final class LocalRun {
             runtimeApi.start(0);
             String api = "127.0.0.1:" + runtimeApi.getPort() + MockEventServer.BASE_PATH;
             out.println("Lambda Runtime API on " + api + "; " + functionZip + " under AWS's Lambda Java runtime client, handler "
-                    + LambdaProcess.HANDLER);
+                    + handler);
             out.println("Invoking with " + sample + " (" + records + " records); the function's log goes to "
                     + workDir.resolve("function.log"));
 
-            try (LambdaProcess function = LambdaProcess.start(functionZip, workDir, api, functionEnv)) {
+            try (LambdaProcess function = LambdaProcess.start(functionZip, workDir, api, handler, functionEnv)) {
                 long start = System.nanoTime();
                 String answer = invoke(runtimeApi.getPort(), event, function, standIn, start);
                 long millis = (System.nanoTime() - start) / 1_000_000;
@@ -159,7 +167,8 @@ public final class LocalRun {
         Map<String, String> reasons = new HashMap<>();
         String summary = null;
         Map<String, RunReport.ChannelAccount> channels = new TreeMap<>();
-        for (String line : log) {
+        for (String raw : log) {
+            String line = messageOf(raw);
             Matcher record = RECORD_LINE.matcher(line);
             if (record.find()) {
                 reasons.put(record.group(1), record.group(2));
@@ -194,6 +203,19 @@ public final class LocalRun {
             }
         }
         return new RunReport(answer, failedIds, channels, refused, reasons, summary, millis, messages);
+    }
+
+    /** The function logs JSON lines in prod; what a person reads is their {@code message}. */
+    private static String messageOf(String line) {
+        if (!line.startsWith("{")) {
+            return line;
+        }
+        try {
+            JsonNode json = JSON.readTree(line);
+            return json.path("message").isTextual() ? json.path("message").asText() : line;
+        } catch (java.io.IOException notJson) {
+            return line;
+        }
     }
 
     private static void add(Map<String, RunReport.ChannelAccount> channels, String channel, int items, long bytes) {

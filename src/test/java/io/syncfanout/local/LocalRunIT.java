@@ -38,9 +38,13 @@ class LocalRunIT {
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     private RunReport run(Path sample) throws Exception {
+        return run(sample, LambdaProcess.HANDLER);
+    }
+
+    private RunReport run(Path sample, String handler) throws Exception {
         // No keys from the developer's shell: always the stand-in here.
         LocalRun runner = new LocalRun(new PrintStream(printed, true, StandardCharsets.UTF_8), Path.of("target/function.zip"),
-                work, Map.of());
+                work, Map.of(), handler);
         return runner.run(sample);
     }
 
@@ -81,11 +85,11 @@ class LocalRunIT {
     }
 
     @Test
-    void aLoneUpdateGoesOutBare() throws Exception {
+    void aLoneUpdateGoesOutBareUnderFunqysOwnHandler() throws Exception {
         SqsEvents event = SqsEvents.standard();
         event.add(watchlist("solo", "film", "Add", hlc(T0, 1)));
 
-        RunReport report = run(write(event));
+        RunReport report = run(write(event), LambdaProcess.FUNQY_HANDLER);
 
         assertTrue(report.failedIds().isEmpty());
         List<JsonNode> messages = report.messages().get("user.solo.sync");

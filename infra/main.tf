@@ -1,0 +1,328 @@
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  queue_suffix = var.fifo ? ".fifo" : ""
+  native       = var.package == "native"
+
+  # PubNub keys: parameters this module creates, or parameters / a secret managed elsewhere.
+  create_parameters = var.pubnub_keys_source == "ssm" && var.pubnub_keys != null
+  parameter_prefix  = "/${var.name}/pubnub"
+  key_parameters = local.create_parameters ? {
+    publish   = "${local.parameter_prefix}/publish-key"
+    subscribe = "${local.parameter_prefix}/subscribe-key"
+    secret    = try(var.pubnub_keys.secret_key, null) == null ? null : "${local.parameter_prefix}/secret-key"
+    auth      = try(var.pubnub_keys.auth_key, null) == null ? null : "${local.parameter_prefix}/auth-key"
+    } : {
+    publish   = var.pubnub_publish_key_parameter
+    subscribe = var.pubnub_subscribe_key_parameter
+    secret    = var.pubnub_secret_key_parameter
+    auth      = var.pubnub_auth_key_parameter
+  }
+  used_parameters = { for k, v in local.key_parameters : k => v if v != null }
+  parameter_arns = [
+    for name in values(local.used_parameters) :
+    "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(name, "/")}"
+  ]
+
+  key_environment = var.pubnub_keys_source == "ssm" ? {
+    for k, v in {
+      PUBNUB_PUBLISH_KEY_PARAMETER   = local.key_parameters.publish
+      PUBNUB_SUBSCRIBE_KEY_PARAMETER = local.key_parameters.subscribe
+      PUBNUB_SECRET_KEY_PARAMETER    = local.key_parameters.secret
+      PUBNUB_AUTH_KEY_PARAMETER      = local.key_parameters.auth
+    } : k => v if v != null
+  } : { PUBNUB_KEYS_SECRET_ID = var.pubnub_keys_secret_arn }
+
+  # Funqy's handler with the request id in the log context; unused by the native (provided) runtime.
+  jvm_handler = "io.syncfanout.fanout.RequestIdStreamHandler::handleRequest"
+}
+
+check "pubnub_keys_are_located" {
+  assert {
+    condition = var.pubnub_keys_source == "secretsmanager" ? var.pubnub_keys_secret_arn != null : (
+      local.key_parameters.publish != null && local.key_parameters.subscribe != null
+    )
+    error_message = "Set pubnub_publish_key_parameter and pubnub_subscribe_key_parameter (or pubnub_keys), or pubnub_keys_secret_arn with pubnub_keys_source = \"secretsmanager\"."
+  }
+}
+
+# --- PubNub keys stored by this module (optional) ------------------------------------------------------
+
+resource "aws_ssm_parameter" "pubnub_key" {
+  for_each = local.create_parameters ? nonsensitive(toset([for k, v in local.key_parameters : k if v != null])) : toset([])
+
+  name   = local.key_parameters[each.key]
+  type   = "SecureString"
+  key_id = var.kms_key_arn
+  value = {
+    publish   = var.pubnub_keys.publish_key
+    subscribe = var.pubnub_keys.subscribe_key
+    secret    = try(var.pubnub_keys.secret_key, null)
+    auth      = try(var.pubnub_keys.auth_key, null)
+  }[each.key]
+  tags = var.tags
+}
+
+# --- Queues ------------------------------------------------------------------------------------------
+
+resource "aws_sqs_queue" "dead_letter" {
+  name                      = "${var.name}-dlq${local.queue_suffix}"
+  fifo_queue                = var.fifo
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue" "source" {
+  name                        = "${var.name}${local.queue_suffix}"
+  fifo_queue                  = var.fifo
+  content_based_deduplication = var.fifo ? true : null
+  visibility_timeout_seconds  = var.visibility_timeout_seconds
+  message_retention_seconds   = var.message_retention_seconds
+  sqs_managed_sse_enabled     = true
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dead_letter.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+
+  tags = var.tags
+}
+
+resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
+  queue_url = aws_sqs_queue.dead_letter.id
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [aws_sqs_queue.source.arn]
+  })
+}
+
+# --- Logs ----------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "function" {
+  name              = "/aws/lambda/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+# --- IAM: this queue, its logs, its keys; nothing else -------------------------------------------------
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  name               = "${var.name}-function"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "function" {
+  statement {
+    sid       = "ConsumeTheSourceQueue"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.source.arn]
+  }
+
+  statement {
+    sid       = "WriteItsOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function.arn}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.pubnub_keys_source == "ssm" ? [1] : []
+    content {
+      sid       = "ReadThePubNubKeyParameters"
+      actions   = ["ssm:GetParameter"]
+      resources = local.parameter_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.pubnub_keys_source == "secretsmanager" ? [1] : []
+    content {
+      sid       = "ReadThePubNubKeysSecret"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [var.pubnub_keys_secret_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [1]
+    content {
+      sid       = "DecryptTheKeys"
+      actions   = ["kms:Decrypt"]
+      resources = [var.kms_key_arn]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  name   = "${var.name}-least-privilege"
+  role   = aws_iam_role.function.id
+  policy = data.aws_iam_policy_document.function.json
+}
+
+# --- The function --------------------------------------------------------------------------------------
+
+resource "aws_lambda_function" "this" {
+  function_name    = var.name
+  role             = aws_iam_role.function.arn
+  filename         = var.function_zip
+  source_code_hash = filebase64sha256(var.function_zip)
+  runtime          = local.native ? "provided.al2023" : "java21"
+  handler          = local.native ? "bootstrap" : local.jvm_handler
+  architectures    = [var.architecture]
+  memory_size      = var.memory_size
+  timeout          = var.timeout
+  layers           = [var.parameters_secrets_extension_layer_arn]
+  # SnapStart snapshots published versions; the event source mapping targets the "live" alias.
+  publish = !local.native
+
+  dynamic "snap_start" {
+    for_each = local.native ? [] : [1]
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  environment {
+    variables = merge(
+      {
+        PUBNUB_ORIGIN                          = var.pubnub_origin
+        PUBNUB_UUID                            = var.pubnub_uuid
+        SYNC_TIME_BUDGET                       = "${var.timeout - var.deadline_margin_seconds}s"
+        SYNC_METRICS_NAMESPACE                 = "SyncFanout"
+        DISABLE_SIGNAL_HANDLERS                = "true"
+        SSM_PARAMETER_STORE_TTL                = "300"
+        SECRETS_MANAGER_TTL                    = "300"
+        PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL = "warn"
+      },
+      local.key_environment,
+      var.environment,
+    )
+  }
+
+  logging_config {
+    log_format = "Text"
+    log_group  = aws_cloudwatch_log_group.function.name
+  }
+
+  depends_on = [aws_iam_role_policy.function, aws_cloudwatch_log_group.function]
+  tags       = var.tags
+}
+
+resource "aws_lambda_alias" "live" {
+  name             = "live"
+  function_name    = aws_lambda_function.this.function_name
+  function_version = local.native ? "$LATEST" : aws_lambda_function.this.version
+}
+
+resource "aws_lambda_event_source_mapping" "source" {
+  event_source_arn                   = aws_sqs_queue.source.arn
+  function_name                      = aws_lambda_alias.live.arn
+  batch_size                         = var.fifo ? min(var.batch_size, 10) : var.batch_size
+  maximum_batching_window_in_seconds = var.fifo ? null : var.maximum_batching_window_in_seconds
+  # Without it Lambda ignores batchItemFailures and retries whole batches.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = var.maximum_concurrency
+  }
+}
+
+# --- Alarms --------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "dead_letters" {
+  alarm_name          = "${var.name}-dead-letters"
+  alarm_description   = "Records gave up after ${var.max_receive_count} deliveries and wait in ${aws_sqs_queue.dead_letter.name}. See docs/operations.md#dead-letters."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "oldest_message" {
+  alarm_name          = "${var.name}-oldest-message-age"
+  alarm_description   = "The oldest record in ${aws_sqs_queue.source.name} is older than ${var.oldest_message_age_alarm_seconds} s: sync updates reach devices late. See docs/operations.md#oldest-message-age."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.source.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.oldest_message_age_alarm_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "errors" {
+  alarm_name          = "${var.name}-errors"
+  alarm_description   = "Invocations failed as a whole (not an SQS event, a crash, a timeout, or a start-up error such as a missing key). See docs/operations.md#function-errors."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "throttles" {
+  alarm_name          = "${var.name}-throttles"
+  alarm_description   = "Lambda throttled invocations: the account's concurrency is exhausted. See docs/operations.md#throttles."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "records_failed" {
+  alarm_name          = "${var.name}-records-failed"
+  alarm_description   = "Records reported failed (PubNub refused or unreachable, or invalid input); SQS delivers them again. From the function's Embedded Metric Format summary. See docs/operations.md#records-failed."
+  namespace           = "SyncFanout"
+  metric_name         = "RecordsFailed"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
