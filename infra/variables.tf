@@ -94,7 +94,7 @@ variable "fifo" {
 variable "visibility_timeout_seconds" {
   description = "Source queue visibility timeout. AWS recommends at least 6 times the function timeout plus the batching window."
   type        = number
-  default     = 180
+  default     = 200
 
   validation {
     condition     = var.visibility_timeout_seconds >= 6 * var.timeout + var.maximum_batching_window_in_seconds

@@ -1,0 +1,159 @@
+// Parses every .tf file under infra/ with HashiCorp's HCL parser (@cdktf/hcl2json, pinned in
+// package.json) and checks the invariants the deploy relies on. Exits non-zero, naming each broken
+// rule, so CI stops before a broken module reaches anyone's `terraform apply`.
+import { parse } from '@cdktf/hcl2json';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(process.argv[2] ?? '../../infra');
+const problems = [];
+const fail = (rule) => problems.push(rule);
+
+function tfFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name.startsWith('.') ? [] : tfFiles(p);
+    return e.name.endsWith('.tf') || e.name.endsWith('.tfvars') ? [p] : [];
+  });
+}
+
+// 1. Everything parses.
+const parsed = {};
+for (const file of tfFiles(root)) {
+  try {
+    parsed[path.relative(root, file)] = await parse(path.basename(file), fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    fail(`${path.relative(root, file)} does not parse: ${e.message ?? e}`);
+  }
+}
+for (const f of ['versions.tf', 'variables.tf', 'main.tf', 'outputs.tf']) {
+  if (!parsed[f]) fail(`infra/${f} is missing`);
+}
+if (!fs.existsSync(path.join(root, 'README.md'))) fail('infra/README.md is missing');
+if (!Object.keys(parsed).some((f) => f.startsWith('examples/') && f.endsWith('.tfvars'))) {
+  fail('infra/examples/ has no complete *.tfvars');
+}
+if (problems.length) finish();
+
+const merge = (key) => Object.assign({}, ...['versions.tf', 'variables.tf', 'main.tf', 'outputs.tf'].map((f) => parsed[f]?.[key] ?? {}));
+const variables = Object.fromEntries(Object.entries(merge('variable')).map(([k, v]) => [k, v[0]]));
+const resources = merge('resource');
+const data = merge('data');
+const outputs = merge('output');
+const one = (type, name) => resources[type]?.[name]?.[0];
+const text = (value) => JSON.stringify(value ?? null);
+
+// 2. Versions pinned.
+const terraform = parsed['versions.tf'].terraform?.[0];
+if (!terraform?.required_version) fail('versions.tf: required_version is not set');
+if (!terraform?.required_providers?.[0]?.aws?.version) fail('versions.tf: the aws provider version is not pinned');
+
+// 3. Variables: described and typed; no key as a default; secrets sensitive.
+const keyLike = /(pub|sub|sec)-c-[0-9a-f-]{8,}/i;
+for (const [name, v] of Object.entries(variables)) {
+  if (!v.description) fail(`variable ${name} has no description`);
+  if (!v.type) fail(`variable ${name} has no type`);
+  if (keyLike.test(text(v.default))) fail(`variable ${name} has what looks like a PubNub key as its default`);
+  if (/^pubnub_keys$|_key$|secret/.test(name) && !/parameter|arn|source/.test(name)) {
+    if (v.sensitive !== true) fail(`variable ${name} holds a secret but is not marked sensitive`);
+    if (v.default !== undefined && v.default !== null) fail(`variable ${name} holds a secret and has a default`);
+  }
+}
+const visibility = variables.visibility_timeout_seconds;
+const rule = (visibility?.validation ?? []).map((r) => r.condition).join(' ');
+if (!/var\.visibility_timeout_seconds\s*>=\s*6\s*\*\s*var\.timeout\s*\+\s*var\.maximum_batching_window_in_seconds/.test(rule)) {
+  fail('variable visibility_timeout_seconds must be validated as >= 6 * var.timeout + var.maximum_batching_window_in_seconds');
+}
+if (visibility && variables.timeout && variables.maximum_batching_window_in_seconds &&
+    visibility.default < 6 * variables.timeout.default + variables.maximum_batching_window_in_seconds.default) {
+  fail('the default visibility_timeout_seconds breaks its own validation with the default timeout and window');
+}
+for (const needed of ['fifo', 'max_receive_count', 'architecture', 'package', 'batch_size',
+  'maximum_batching_window_in_seconds', 'maximum_concurrency', 'log_retention_days']) {
+  if (!variables[needed]) fail(`variable ${needed} is missing`);
+}
+
+// 4. Queues: a dead-letter queue with a redrive policy; FIFO by a variable.
+const source = one('aws_sqs_queue', 'source');
+const dlq = one('aws_sqs_queue', 'dead_letter');
+if (!source || !dlq) fail('the source queue and the dead-letter queue must both exist');
+if (source && !/deadLetterTargetArn[\s\S]*aws_sqs_queue\.dead_letter\.arn[\s\S]*maxReceiveCount[\s\S]*var\.max_receive_count/.test(text(source.redrive_policy))) {
+  fail('the source queue redrive policy must target the dead-letter queue with maxReceiveCount = var.max_receive_count');
+}
+if (source?.fifo_queue !== '${var.fifo}' || dlq?.fifo_queue !== '${var.fifo}') fail('both queues must be FIFO by var.fifo');
+if (source?.visibility_timeout_seconds !== '${var.visibility_timeout_seconds}') fail('the source queue must use var.visibility_timeout_seconds');
+
+// 5. The function: native on provided.al2023, JVM on java21 with SnapStart; architecture a variable.
+const fn = one('aws_lambda_function', 'this');
+if (!fn) fail('aws_lambda_function.this is missing');
+if (fn && !(text(fn.runtime).includes('provided.al2023') && text(fn.runtime).includes('java21'))) {
+  fail('the function runtime must be provided.al2023 (native) or java21 (JVM) by var.package');
+}
+if (fn && !text(fn.dynamic?.snap_start ?? fn.snap_start).includes('PublishedVersions')) fail('the JVM variant must use SnapStart on published versions');
+if (fn && !text(fn.architectures).includes('var.architecture')) fail('the architecture must come from var.architecture');
+if (fn && /PUBNUB_(PUBLISH|SUBSCRIBE|SECRET|AUTH)_KEY"\s*:/.test(text(fn.environment))) fail('no PubNub key may be set as a plain environment variable');
+
+// 6. Event source mapping: partial batch responses and the knobs.
+const esm = one('aws_lambda_event_source_mapping', 'source');
+if (!esm) fail('aws_lambda_event_source_mapping.source is missing');
+if (esm && text(esm.function_response_types) !== '["ReportBatchItemFailures"]') fail('the event source mapping must set function_response_types = ["ReportBatchItemFailures"]');
+for (const knob of ['batch_size', 'maximum_batching_window_in_seconds']) {
+  if (esm && !text(esm[knob]).includes(`var.${knob}`)) fail(`the event source mapping must set ${knob} from var.${knob}`);
+}
+if (esm && !text(esm.scaling_config).includes('var.maximum_concurrency')) fail('the event source mapping must set scaling_config.maximum_concurrency');
+
+// 7. IAM: least privilege, nothing with a wildcard.
+const policy = data.aws_iam_policy_document?.function?.[0];
+if (!policy) fail('data.aws_iam_policy_document.function is missing');
+const statements = [...(policy?.statement ?? []), ...(policy?.dynamic?.statement ?? []).map((d) => d.content[0])];
+const allowed = {
+  'sqs:ReceiveMessage': '${aws_sqs_queue.source.arn}', 'sqs:DeleteMessage': '${aws_sqs_queue.source.arn}',
+  'sqs:GetQueueAttributes': '${aws_sqs_queue.source.arn}',
+  'logs:CreateLogStream': '${aws_cloudwatch_log_group.function.arn}:*', 'logs:PutLogEvents': '${aws_cloudwatch_log_group.function.arn}:*',
+  'ssm:GetParameter': '${local.parameter_arns}', 'secretsmanager:GetSecretValue': '${var.pubnub_keys_secret_arn}',
+  'kms:Decrypt': '${var.kms_key_arn}',
+};
+const granted = new Set();
+for (const s of statements) {
+  const resourcesOf = [].concat(s.resources ?? []);
+  for (const action of s.actions ?? []) {
+    granted.add(action);
+    if (!(action in allowed)) fail(`IAM grants ${action}, which the function does not need`);
+    else if (resourcesOf.some((r) => r !== allowed[action])) fail(`IAM grants ${action} on ${text(resourcesOf)}, wider than ${allowed[action]}`);
+  }
+  if (text(s).includes('"*"')) fail(`IAM statement ${s.sid} uses a wildcard`);
+}
+for (const needed of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'logs:PutLogEvents', 'ssm:GetParameter', 'secretsmanager:GetSecretValue']) {
+  if (!granted.has(needed)) fail(`IAM does not grant ${needed}`);
+}
+
+// 8. Logs and alarms.
+const logs = one('aws_cloudwatch_log_group', 'function');
+if (!logs?.retention_in_days) fail('the log group must set retention_in_days');
+const alarms = Object.values(resources.aws_cloudwatch_metric_alarm ?? {}).map((a) => a[0]);
+const watched = (namespace, metric) => alarms.some((a) => a.namespace === namespace && a.metric_name === metric);
+if (!alarms.some((a) => a.metric_name === 'ApproximateNumberOfMessagesVisible' && text(a.dimensions).includes('dead_letter'))) {
+  fail('an alarm must watch the dead-letter queue depth');
+}
+if (!watched('AWS/SQS', 'ApproximateAgeOfOldestMessage')) fail('an alarm must watch the age of the oldest message');
+if (!watched('AWS/Lambda', 'Errors')) fail('an alarm must watch function errors');
+if (!watched('AWS/Lambda', 'Throttles')) fail('an alarm must watch throttles');
+
+// 9. The README documents every input and output.
+const readme = fs.existsSync(path.join(root, 'README.md')) ? fs.readFileSync(path.join(root, 'README.md'), 'utf8') : '';
+for (const name of [...Object.keys(variables), ...Object.keys(outputs)]) {
+  if (!readme.includes('`' + name + '`')) fail(`infra/README.md does not document \`${name}\``);
+}
+
+finish();
+
+function finish() {
+  const files = Object.keys(parsed).length;
+  if (problems.length) {
+    console.error(`infra check: ${problems.length} problem(s) in ${root}`);
+    for (const p of problems) console.error(`  - ${p}`);
+    process.exit(1);
+  }
+  console.log(`infra check: ${files} files parse, every invariant holds`);
+  process.exit(0);
+}
