@@ -73,7 +73,9 @@ public class PubNubGateway {
             abortOn = { PublishFailure.Rejected.class, PublishFailure.OutOfTime.class, CircuitBreakerOpenException.class })
     @CustomBackoff(PublishBackoff.class)
     @CircuitBreakerName(CIRCUIT)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
+    // Opens on an outage (three in four of the last 40 attempts failing), not on the scattered
+    // failures a busy network produces: those are what retries are for.
+    @CircuitBreaker(requestVolumeThreshold = 40, failureRatio = 0.75, delay = 5_000, successThreshold = 3,
             skipOn = { PublishFailure.Rejected.class, PublishFailure.OutOfTime.class })
     @Timeout(2000)
     public Uni<PublishAck> publish(String channel, byte[] body, Deadline deadline, AtomicInteger attempts) {

@@ -25,7 +25,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.syncfanout.testing.TestCircuit;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;
@@ -33,7 +33,7 @@ import io.syncfanout.testing.SqsEvents;
 /** The function's happy paths, end to end: SQS event in through the Lambda runtime API, publishes out. */
 @QuarkusTest
 @QuarkusTestResource(PubNubStandIn.class)
-class FanoutTest {
+public class FanoutTest {
 
     private static final long T0 = 1_764_237_600_000L;
 
@@ -43,7 +43,7 @@ class FanoutTest {
     @BeforeEach
     void reset() {
         PubNubStandIn.acknowledgeEverything(pubnub);
-        CircuitBreakerMaintenance.get().resetAll();
+        TestCircuit.reset();
     }
 
     @Test
@@ -257,7 +257,7 @@ class FanoutTest {
 
     @Test
     void anEventThatIsNotFromSqsFailsTheInvocationAsAWhole() {
-        io.restassured.RestAssured.given().contentType("application/json").body("{\"detail-type\":\"Scheduled Event\"}")
+        Invoke.mockEventServer().contentType("application/json").body("{\"detail-type\":\"Scheduled Event\"}")
                 .when().post()
                 .then().statusCode(500);
         assertTrue(Published.distinct(pubnub).isEmpty());
@@ -268,7 +268,7 @@ class FanoutTest {
         assertTrue(Invoke.failedIds(SqsEvents.standard()).isEmpty());
     }
 
-    static List<String> sorted(List<String> ids) {
+    public static List<String> sorted(List<String> ids) {
         return ids.stream().sorted(java.util.Comparator.comparingInt(id -> Integer.parseInt(id.substring(1)))).toList();
     }
 }

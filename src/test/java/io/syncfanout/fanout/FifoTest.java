@@ -20,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.syncfanout.testing.LogCapture;
 import io.syncfanout.testing.PubNubStandIn;
+import io.syncfanout.testing.TestCircuit;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;
 
@@ -37,7 +38,7 @@ class FifoTest {
     @BeforeEach
     void reset() {
         PubNubStandIn.acknowledgeEverything(pubnub);
-        CircuitBreakerMaintenance.get().resetAll();
+        TestCircuit.reset();
     }
 
     private void refuse(String user) {

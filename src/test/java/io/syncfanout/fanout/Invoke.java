@@ -4,7 +4,10 @@ import static io.restassured.RestAssured.given;
 
 import java.util.List;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import io.syncfanout.testing.SqsEvents;
 
 /** Posts an SQS event to the Lambda mock event server, as Lambda would deliver it. */
@@ -13,8 +16,17 @@ final class Invoke {
     private Invoke() {
     }
 
+    /**
+     * The mock event server, wherever it listens: its port is free-chosen, and a
+     * {@code @QuarkusIntegrationTest} does not hand it to RestAssured.
+     */
+    static RequestSpecification mockEventServer() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.lambda.mock-event-server.test-port", Integer.class);
+        return given().baseUri("http://localhost").port(port);
+    }
+
     static JsonPath lambda(SqsEvents event) {
-        return given().contentType("application/json").accept("application/json").body(event.json())
+        return mockEventServer().contentType("application/json").accept("application/json").body(event.json())
                 .when().post()
                 .then().statusCode(200)
                 .extract().jsonPath();

@@ -28,6 +28,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.syncfanout.testing.LogCapture;
 import io.syncfanout.testing.PubNubStandIn;
+import io.syncfanout.testing.TestCircuit;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;
 
@@ -53,7 +54,7 @@ class SignedPublishTest {
     @BeforeEach
     void reset() {
         PubNubStandIn.acknowledgeEverything(pubnub);
-        CircuitBreakerMaintenance.get().resetAll();
+        TestCircuit.reset();
     }
 
     @Test

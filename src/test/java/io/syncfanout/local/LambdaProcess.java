@@ -20,9 +20,10 @@ import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 
 /**
- * The packaged function running as the managed Java runtime runs it: {@code function.zip} unpacked
- * as the task root, AWS's runtime interface client as the process, the handler named as in the
- * Lambda console, polling the Runtime API it is given.
+ * The packaged function running as Lambda runs it, {@code function.zip} unpacked as the task root:
+ * the JVM build under AWS's runtime interface client (the managed Java runtime) with the handler
+ * named as in the Lambda console; a native build ({@code provided.al2023}) as its own
+ * {@code bootstrap}. Either polls the Runtime API it is given.
  */
 final class LambdaProcess implements AutoCloseable {
 
@@ -48,10 +49,15 @@ final class LambdaProcess implements AutoCloseable {
         unzip(functionZip, taskRoot);
         String runtimeClasspath = String.join(java.io.File.pathSeparator,
                 jarOf(AWSLambda.class), jarOf(PojoSerializer.class), jarOf(Context.class), jarOf(runtimeClientDependency()));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // The managed runtime's defaults for a small function: quick start over peak speed.
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", runtimeClasspath, AWSLambda.class.getName(), handler));
+        Path bootstrap = taskRoot.resolve("bootstrap");
+        List<String> command = Files.exists(bootstrap)
+                // A native build (provided.al2023): Lambda runs the zip's bootstrap, which polls the API itself.
+                ? List.of(bootstrap.toString())
+                : new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        // The managed runtime's defaults for a small function: quick start over peak speed.
+                        "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                        "-cp", runtimeClasspath, AWSLambda.class.getName(), handler));
+        bootstrap.toFile().setExecutable(true);
         ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);

@@ -25,8 +25,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.syncfanout.testing.SqsEvents;
 
 /**
- * The packaged function ({@code target/function.zip}) run by AWS's Lambda Java runtime client against
- * the PubNub stand-in, through the same runner as {@code ./run-sample}.
+ * The packaged function ({@code target/function.zip}) run as Lambda runs it against the PubNub
+ * stand-in, through the same runner as {@code ./run-sample}: the JVM build under AWS's Lambda Java
+ * runtime client in {@code ./mvnw verify}, the native build as {@code bootstrap} under {@code -Dnative}.
  */
 class LocalRunIT {
 

@@ -28,13 +28,19 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
 
     public static final String PUBLISH_PATH = "/publish/.*";
 
+    /** Faults for the stand-in the tests share; off unless a test switches them on. */
+    public static final FaultInjector FAULTS = new FaultInjector(20261127L, 2_500);
+
     private WireMockServer server;
 
     @Override
     public Map<String, String> start() {
-        server = newServer(0);
+        FAULTS.enabled(false);
+        server = newServer(0, FAULTS);
         server.start();
-        return Map.of("pubnub.origin", "http://127.0.0.1:" + server.port());
+        // Keys too: a @QuarkusIntegrationTest runs the packaged function with the prod profile.
+        return Map.of("pubnub.origin", "http://127.0.0.1:" + server.port(),
+                "pubnub.publish-key", "test-pub", "pubnub.subscribe-key", "test-sub");
     }
 
     /**
@@ -42,11 +48,19 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
      * {@code src/test/resources/pubnub-standin}: the same ones {@code quarkus dev} serves.
      */
     public static WireMockServer newServer(int port) {
+        FaultInjector none = new FaultInjector(0, 0);
+        none.enabled(false);
+        return newServer(port, none);
+    }
+
+    /** A stand-in whose answers {@code faults} may spoil. */
+    public static WireMockServer newServer(int port, FaultInjector faults) {
         return new WireMockServer(options().bindAddress("127.0.0.1").port(port)
                 .usingFilesUnderClasspath("pubnub-standin")
                 .asynchronousResponseEnabled(true)
-                .containerThreads(64)
-                .jettyAcceptors(2));
+                .containerThreads(96)
+                .jettyAcceptors(2)
+                .extensions(faults));
     }
 
     @Override

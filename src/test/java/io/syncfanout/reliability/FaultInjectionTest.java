@@ -1,0 +1,178 @@
+package io.syncfanout.reliability;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.syncfanout.testing.FaultInjector;
+import io.syncfanout.testing.PubNubStandIn;
+import io.syncfanout.testing.SqsEvents;
+import io.syncfanout.testing.TestCircuit;
+import io.syncfanout.testing.Updates;
+
+/**
+ * Nothing is lost under the faults real networks produce: for every record, an acknowledged publish
+ * carried it (or the newer progress update that superseded it), or it is in batchItemFailures.
+ */
+@QuarkusTest
+@QuarkusTestResource(PubNubStandIn.class)
+@TestProfile(FaultInjectionTest.Faults.class)
+class FaultInjectionTest {
+
+    static final long SEED = 20261127L;
+
+    @PubNubStandIn.StandIn
+    WireMockServer pubnub;
+
+    static final int INVOCATIONS = 6;
+    static final int RECORDS_PER_INVOCATION = 1_000;
+    static final long BUDGET_MILLIS = 20_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static class Faults implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // Stalls (2.5 s) outlast the test profile's 1.5 s attempt timeout.
+            return Map.of("sync.time-budget", BUDGET_MILLIS + "ms");
+        }
+    }
+
+    /** What one record is, for the accounting. */
+    record Sent(String messageId, String channel, boolean progress, String content, long clock) {
+    }
+
+    @Test
+    void everyRecordIsDeliveredOrReportedUnderInjectedFaults() throws IOException {
+        TestCircuit.reset();
+        PubNubStandIn.acknowledgeEverything(pubnub);
+        FaultInjector faults = PubNubStandIn.FAULTS;
+        warmUp();
+        faults.reseed(SEED);
+        faults.enabled(true);
+        try {
+            run(faults);
+        } finally {
+            faults.enabled(false);
+        }
+    }
+
+    private void run(FaultInjector faults) throws IOException {
+        Random random = new Random(SEED);
+        int records = 0;
+        int failed = 0;
+        int lost = 0;
+        int duplicates = 0;
+        long slowest = 0;
+        int acknowledgedPublishes = 0;
+        for (int invocation = 0; invocation < INVOCATIONS; invocation++) {
+            SqsEvents event = SqsEvents.standard();
+            List<Sent> sent = new ArrayList<>();
+            for (int i = 0; i < RECORDS_PER_INVOCATION; i++) {
+                String user = "user-" + random.nextInt(300);
+                long clock = Updates.hlc(1_764_237_600_000L + invocation * 10_000L + i, random.nextInt(100));
+                boolean progress = random.nextInt(10) < 4;
+                String content = "c" + random.nextInt(3);
+                String id = event.add(progress ? Updates.progress(user, content, clock, i) : Updates.watchlist(user, content, "Add", clock));
+                sent.add(new Sent(id, "user." + user + ".sync", progress, content, clock));
+            }
+            pubnub.resetRequests();
+
+            long start = System.nanoTime();
+            List<String> answer = invoke(event);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            slowest = Math.max(slowest, millis);
+            assertTrue(millis < BUDGET_MILLIS, "answered after " + millis + " ms on a " + BUDGET_MILLIS + " ms budget");
+
+            Set<String> delivered = new HashSet<>();
+            for (ServeEvent served : pubnub.getAllServeEvents()) {
+                String body = served.getResponse().getBodyAsString();
+                if (served.getResponse().getStatus() == 200 && body.startsWith("[1,\"Sent\"")) {
+                    acknowledgedPublishes++;
+                    JsonNode message = JSON.readTree(served.getRequest().getBody());
+                    if ("batch".equals(message.path("type").asText())) {
+                        message.path("messages").forEach(item -> delivered.add(item.path("message_id").asText()));
+                    } else {
+                        delivered.add(message.path("message_id").asText());
+                    }
+                }
+            }
+            Set<String> reported = new HashSet<>(answer);
+            Map<String, Sent> newest = new HashMap<>();
+            for (Sent s : sent) {
+                if (s.progress()) {
+                    newest.merge(s.channel() + "/" + s.content(), s, (a, b) -> b.clock() >= a.clock() ? b : a);
+                }
+            }
+            for (Sent s : sent) {
+                String carrier = s.progress() ? newest.get(s.channel() + "/" + s.content()).messageId() : s.messageId();
+                boolean wasDelivered = delivered.contains(carrier);
+                boolean wasReported = reported.contains(s.messageId());
+                if (!wasDelivered && !wasReported) {
+                    lost++;
+                }
+                if (wasDelivered && wasReported) {
+                    duplicates++;
+                }
+            }
+            records += sent.size();
+            failed += reported.size();
+        }
+
+        Map<?, Integer> injected = faults.injected();
+        int injectedCount = injected.values().stream().mapToInt(Integer::intValue).sum();
+        String figures = String.format("fault injection (seed %d): %d invocations, %d records, %d publish requests, %d faults injected %s;"
+                + " %d acknowledged publishes; %d records reported failed, %d lost, %d duplicates (delivered and reported);"
+                + " slowest answer %d ms on a %d ms budget",
+                SEED, INVOCATIONS, records, faults.requests(), injectedCount, injected,
+                acknowledgedPublishes, failed, lost, duplicates, slowest, BUDGET_MILLIS);
+        Files.createDirectories(Path.of("target/reliability"));
+        Files.writeString(Path.of("target/reliability/fault-injection.txt"), figures + "\n");
+        org.jboss.logging.Logger.getLogger(FaultInjectionTest.class).info(figures);
+
+        assertEquals(0, lost, figures);
+        assertTrue(records >= 5_000, figures);
+        assertTrue(injectedCount > 100, "faults were injected: " + figures);
+    }
+
+    /** A cold JVM answers its first publishes slowly; faults are what this test is about, not JIT. */
+    private void warmUp() {
+        SqsEvents event = SqsEvents.standard();
+        for (int i = 0; i < 500; i++) {
+            event.add(Updates.watchlist("warm-" + (i % 100), "c", "Add", i + 1));
+        }
+        assertEquals(List.of(), invoke(event));
+        TestCircuit.reset();
+    }
+
+    private static List<String> invoke(SqsEvents event) {
+        int port = ConfigProvider.getConfig().getValue("quarkus.lambda.mock-event-server.test-port", Integer.class);
+        return given().baseUri("http://localhost").port(port).contentType("application/json").body(event.json())
+                .when().post()
+                .then().statusCode(200)
+                .extract().jsonPath().getList("batchItemFailures.itemIdentifier", String.class);
+    }
+}
