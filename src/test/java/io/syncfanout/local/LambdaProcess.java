@@ -78,6 +78,10 @@ final class LambdaProcess implements AutoCloseable {
         return List.copyOf(output);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

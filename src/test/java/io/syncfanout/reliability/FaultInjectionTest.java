@@ -7,20 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import io.syncfanout.testing.DeliveryAudit;
 import io.syncfanout.testing.FaultInjector;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.SqsEvents;
@@ -51,7 +45,6 @@ class FaultInjectionTest {
     static final int INVOCATIONS = 6;
     static final int RECORDS_PER_INVOCATION = 1_000;
     static final long BUDGET_MILLIS = 20_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static class Faults implements QuarkusTestProfile {
         @Override
@@ -59,10 +52,6 @@ class FaultInjectionTest {
             // Stalls (2.5 s) outlast the test profile's 1.5 s attempt timeout.
             return Map.of("sync.time-budget", BUDGET_MILLIS + "ms");
         }
-    }
-
-    /** What one record is, for the accounting. */
-    record Sent(String messageId, String channel, boolean progress, String content, long clock) {
     }
 
     @Test
@@ -86,60 +75,25 @@ class FaultInjectionTest {
         int failed = 0;
         int lost = 0;
         int duplicates = 0;
-        long slowest = 0;
         int acknowledgedPublishes = 0;
+        long slowest = 0;
         for (int invocation = 0; invocation < INVOCATIONS; invocation++) {
-            SqsEvents event = SqsEvents.standard();
-            List<Sent> sent = new ArrayList<>();
-            for (int i = 0; i < RECORDS_PER_INVOCATION; i++) {
-                String user = "user-" + random.nextInt(300);
-                long clock = Updates.hlc(1_764_237_600_000L + invocation * 10_000L + i, random.nextInt(100));
-                boolean progress = random.nextInt(10) < 4;
-                String content = "c" + random.nextInt(3);
-                String id = event.add(progress ? Updates.progress(user, content, clock, i) : Updates.watchlist(user, content, "Add", clock));
-                sent.add(new Sent(id, "user." + user + ".sync", progress, content, clock));
-            }
+            DeliveryAudit batch = DeliveryAudit.randomBatch(random, RECORDS_PER_INVOCATION, 300,
+                    1_764_237_600_000L + invocation * 10_000L);
             pubnub.resetRequests();
 
             long start = System.nanoTime();
-            List<String> answer = invoke(event);
+            List<String> answer = invoke(batch.event());
             long millis = (System.nanoTime() - start) / 1_000_000;
             slowest = Math.max(slowest, millis);
             assertTrue(millis < BUDGET_MILLIS, "answered after " + millis + " ms on a " + BUDGET_MILLIS + " ms budget");
 
-            Set<String> delivered = new HashSet<>();
-            for (ServeEvent served : pubnub.getAllServeEvents()) {
-                String body = served.getResponse().getBodyAsString();
-                if (served.getResponse().getStatus() == 200 && body.startsWith("[1,\"Sent\"")) {
-                    acknowledgedPublishes++;
-                    JsonNode message = JSON.readTree(served.getRequest().getBody());
-                    if ("batch".equals(message.path("type").asText())) {
-                        message.path("messages").forEach(item -> delivered.add(item.path("message_id").asText()));
-                    } else {
-                        delivered.add(message.path("message_id").asText());
-                    }
-                }
-            }
-            Set<String> reported = new HashSet<>(answer);
-            Map<String, Sent> newest = new HashMap<>();
-            for (Sent s : sent) {
-                if (s.progress()) {
-                    newest.merge(s.channel() + "/" + s.content(), s, (a, b) -> b.clock() >= a.clock() ? b : a);
-                }
-            }
-            for (Sent s : sent) {
-                String carrier = s.progress() ? newest.get(s.channel() + "/" + s.content()).messageId() : s.messageId();
-                boolean wasDelivered = delivered.contains(carrier);
-                boolean wasReported = reported.contains(s.messageId());
-                if (!wasDelivered && !wasReported) {
-                    lost++;
-                }
-                if (wasDelivered && wasReported) {
-                    duplicates++;
-                }
-            }
-            records += sent.size();
-            failed += reported.size();
+            DeliveryAudit.Result result = batch.audit(answer, pubnub);
+            records += result.records();
+            failed += result.reported();
+            lost += result.lost();
+            duplicates += result.duplicates();
+            acknowledgedPublishes += result.acknowledgedPublishes();
         }
 
         Map<?, Integer> injected = faults.injected();

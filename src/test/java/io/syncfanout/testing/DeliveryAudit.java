@@ -1,0 +1,98 @@
+package io.syncfanout.testing;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+/**
+ * Checks the contract's promise for one invocation: every record was carried by a publish PubNub
+ * acknowledged (itself, or the newer progress update that superseded it), or is in
+ * {@code batchItemFailures}. Records delivered and reported both are counted as duplicates.
+ */
+public final class DeliveryAudit {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One record sent, as much as the audit needs to know of it. */
+    public record Sent(String messageId, String channel, boolean progress, String content, long clock) {
+    }
+
+    /** What one invocation came to. */
+    public record Result(int records, int reported, int lost, int duplicates, int acknowledgedPublishes) {
+    }
+
+    private final SqsEvents event;
+    private final List<Sent> sent = new ArrayList<>();
+
+    private DeliveryAudit(SqsEvents event) {
+        this.event = event;
+    }
+
+    /** A batch of {@code records} updates for {@code users} users, 4 in 10 of them progress updates. */
+    public static DeliveryAudit randomBatch(Random random, int records, int users, long clockBase) {
+        DeliveryAudit audit = new DeliveryAudit(SqsEvents.standard());
+        for (int i = 0; i < records; i++) {
+            String user = "user-" + random.nextInt(users);
+            long clock = Updates.hlc(clockBase + i, random.nextInt(100));
+            boolean progress = random.nextInt(10) < 4;
+            String content = "c" + random.nextInt(3);
+            String id = audit.event.add(progress ? Updates.progress(user, content, clock, i) : Updates.watchlist(user, content, "Add", clock));
+            audit.sent.add(new Sent(id, "user." + user + ".sync", progress, content, clock));
+        }
+        return audit;
+    }
+
+    public SqsEvents event() {
+        return event;
+    }
+
+    /** Audits the answer against what the stand-in acknowledged since its journal was last reset. */
+    public Result audit(Collection<String> failedIds, WireMockServer standIn) throws IOException {
+        Set<String> delivered = new HashSet<>();
+        int acknowledged = 0;
+        for (ServeEvent served : standIn.getAllServeEvents()) {
+            String body = served.getResponse().getBodyAsString();
+            if (served.getResponse().getStatus() == 200 && body.startsWith("[1,\"Sent\"")) {
+                acknowledged++;
+                JsonNode message = JSON.readTree(served.getRequest().getBody());
+                if ("batch".equals(message.path("type").asText())) {
+                    message.path("messages").forEach(item -> delivered.add(item.path("message_id").asText()));
+                } else {
+                    delivered.add(message.path("message_id").asText());
+                }
+            }
+        }
+        Set<String> reported = new HashSet<>(failedIds);
+        Map<String, Sent> newest = new HashMap<>();
+        for (Sent s : sent) {
+            if (s.progress()) {
+                newest.merge(s.channel() + "/" + s.content(), s, (a, b) -> b.clock() >= a.clock() ? b : a);
+            }
+        }
+        int lost = 0;
+        int duplicates = 0;
+        for (Sent s : sent) {
+            String carrier = s.progress() ? newest.get(s.channel() + "/" + s.content()).messageId() : s.messageId();
+            boolean wasDelivered = delivered.contains(carrier);
+            boolean wasReported = reported.contains(s.messageId());
+            if (!wasDelivered && !wasReported) {
+                lost++;
+            }
+            if (wasDelivered && wasReported) {
+                duplicates++;
+            }
+        }
+        return new Result(sent.size(), reported.size(), lost, duplicates, acknowledged);
+    }
+}
