@@ -25,10 +25,10 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
  * named as in the Lambda console; a native build ({@code provided.al2023}) as its own
  * {@code bootstrap}. Either polls the Runtime API it is given.
  */
-final class LambdaProcess implements AutoCloseable {
+public final class LambdaProcess implements AutoCloseable {
 
     /** The handler infra/ configures: Funqy's, with the request id in the log context. */
-    static final String HANDLER = "io.syncfanout.fanout.RequestIdStreamHandler::handleRequest";
+    public static final String HANDLER = "io.syncfanout.fanout.RequestIdStreamHandler::handleRequest";
     /** Funqy's own handler, which works as well, without the request id. */
     static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
 
@@ -43,7 +43,7 @@ final class LambdaProcess implements AutoCloseable {
         this.reader.start();
     }
 
-    static LambdaProcess start(Path functionZip, Path workDir, String runtimeApi, String handler, Map<String, String> environment)
+    public static LambdaProcess start(Path functionZip, Path workDir, String runtimeApi, String handler, Map<String, String> environment)
             throws IOException {
         Path taskRoot = workDir.resolve("task");
         unzip(functionZip, taskRoot);
@@ -74,11 +74,11 @@ final class LambdaProcess implements AutoCloseable {
     }
 
     /** Every line the function wrote so far (stdout and stderr, as CloudWatch would hold them). */
-    List<String> output() {
+    public List<String> output() {
         return List.copyOf(output);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

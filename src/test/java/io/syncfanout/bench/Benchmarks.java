@@ -1,0 +1,228 @@
+package io.syncfanout.bench;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+import io.quarkus.amazon.lambda.runtime.MockEventServer;
+import io.syncfanout.local.LambdaProcess;
+import io.syncfanout.testing.PubNubStandIn;
+
+/**
+ * Runs the packaged function the way Lambda runs it against a stand-in that adds latency, beside
+ * the naive SDK publisher and the floor, and writes the figures to docs/benchmarks.md.
+ *
+ * <pre>./bench [latency-ms=20] [concurrency=32] [--quick]</pre>
+ */
+public final class Benchmarks {
+
+    private final int latencyMs;
+    private final int concurrency;
+    private final boolean quick;
+    private final Map<String, String> figures = new HashMap<>();
+    private WireMockServer standIn;
+    private MockEventServer runtimeApi;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    Benchmarks(int latencyMs, int concurrency, boolean quick) {
+        this.latencyMs = latencyMs;
+        this.concurrency = concurrency;
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int latency = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 20;
+        int concurrency = args.length > 1 && !args[1].startsWith("--") ? Integer.parseInt(args[1]) : 32;
+        boolean quick = List.of(args).contains("--quick");
+        new Benchmarks(latency, concurrency, quick).run();
+        System.exit(0);
+    }
+
+    /** One measured run of the function on a workload. */
+    record Run(double seconds, int requests, long cpuMillis, List<Map.Entry<String, byte[]>> publishes) {
+    }
+
+    void run() throws Exception {
+        standIn = PubNubStandIn.newServer(0);
+        standIn.start();
+        standIn.setGlobalFixedDelay(latencyMs);
+        runtimeApi = new MockEventServer();
+        runtimeApi.start(0);
+        try {
+            Random random = new Random(5);
+            List<String> w1 = Workloads.burst(random);
+            List<String> w2 = Workloads.spread();
+            String w1Event = Workloads.event(w1);
+            String w2Event = Workloads.event(w2);
+            log("stand-in latency %d ms, concurrency %d; W1 %d records, W2 %d records", latencyMs, concurrency, w1.size(), w2.size());
+
+            Path work = Path.of("target/bench");
+            Files.createDirectories(work);
+            double roundTripMs = roundTripMs();
+            Run ours1;
+            Run ours2;
+            double[] w3;
+            long peakRssKb;
+            double coldSeconds;
+            try (LambdaProcess function = startFunction(work.resolve("default"), Map.of())) {
+                long started = System.nanoTime();
+                invoke(Workloads.event(List.of(Workloads.small(random).get(0))));
+                coldSeconds = (System.nanoTime() - started) / 1e9;
+                invoke(w1Event);
+                invoke(w2Event);
+                for (int i = 0; i < 100; i++) {
+                    invoke(Workloads.event(Workloads.small(random)));
+                }
+                ours1 = median(function, w1Event, 3);
+                ours2 = median(function, w2Event, 3);
+                w3 = smallBatches(random, quick ? 200 : 1_000);
+                peakRssKb = status(function.pid(), "VmHWM:");
+            }
+            Run small;
+            try (LambdaProcess function = startFunction(work.resolve("xmx128"), Map.of("JAVA_TOOL_OPTIONS", "-Xmx128m"))) {
+                invoke(w1Event);
+                small = median(function, w1Event, 3);
+            }
+            double floorSeconds = medianSeconds(() -> Peers.floor(standIn.port(), ours1.publishes(), concurrency), 3);
+            log("floor: %.3f s", floorSeconds);
+            double sdkConcurrent = Peers.naiveSdk(standIn.port(), w1, concurrency) / 1e9;
+            log("naive SDK, %d threads: %.2f s", concurrency, sdkConcurrent);
+            int sequentialRecords = quick ? 1_000 : w1.size();
+            double sdkSequential = Peers.naiveSdk(standIn.port(), w1.subList(0, sequentialRecords), 1) / 1e9 * w1.size() / sequentialRecords;
+            log("naive SDK, sequential: %.2f s%s", sdkSequential, quick ? " (extrapolated from 1,000 records)" : "");
+
+            Report report = new Report(LocalDate.now().toString(), latencyMs, concurrency, w1.size(), w2.size(), ours1, ours2, w3, roundTripMs,
+                    coldSeconds, peakRssKb, small, floorSeconds, sdkConcurrent, sdkSequential, quick);
+            report.write(Path.of("docs/benchmarks.md"), Path.of("docs/benchmarks.png"));
+            log("wrote docs/benchmarks.md and docs/benchmarks.png");
+            System.out.println(report.markdown());
+        } finally {
+            runtimeApi.close();
+            standIn.stop();
+        }
+    }
+
+    private LambdaProcess startFunction(Path work, Map<String, String> extra) throws Exception {
+        Files.createDirectories(work);
+        Map<String, String> env = new HashMap<>(Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port(),
+                "PUBNUB_PUBLISH_KEY", "demo-pub", "PUBNUB_SUBSCRIBE_KEY", "demo-sub",
+                "SYNC_PUBLISH_CONCURRENCY", Integer.toString(concurrency), "SYNC_TIME_BUDGET", "120s"));
+        env.putAll(extra);
+        return LambdaProcess.start(Path.of("target/function.zip"), work, "127.0.0.1:" + runtimeApi.getPort() + MockEventServer.BASE_PATH,
+                LambdaProcess.HANDLER, env);
+    }
+
+    private Run median(LambdaProcess function, String event, int times) throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            standIn.resetRequests();
+            long cpu0 = cpuMillis(function.pid());
+            long start = System.nanoTime();
+            invoke(event);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long cpu = cpuMillis(function.pid()) - cpu0;
+            List<Map.Entry<String, byte[]>> publishes = new ArrayList<>();
+            for (ServeEvent served : standIn.getAllServeEvents()) {
+                publishes.add(new AbstractMap.SimpleEntry<>(served.getRequest().getUrl(), served.getRequest().getBody()));
+            }
+            runs.add(new Run(seconds, publishes.size(), cpu, publishes));
+        }
+        runs.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
+        Run median = runs.get(times / 2);
+        log("function: %.3f s, %d requests, %d ms CPU", median.seconds(), median.requests(), median.cpuMillis());
+        return median;
+    }
+
+    private double[] smallBatches(Random random, int invocations) throws Exception {
+        double[] millis = new double[invocations];
+        for (int i = 0; i < invocations; i++) {
+            String event = Workloads.event(Workloads.small(random));
+            long start = System.nanoTime();
+            invoke(event);
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        java.util.Arrays.sort(millis);
+        double p50 = millis[invocations / 2];
+        double p99 = millis[(int) Math.floor(invocations * 0.99) - 1];
+        log("W3: p50 %.1f ms, p99 %.1f ms over %d invocations", p50, p99, invocations);
+        return new double[] { p50, p99, invocations };
+    }
+
+    /** One publish round trip to the stand-in: the latency every publish pays at least. */
+    private double roundTripMs() throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + standIn.port() + "/publish/demo-pub/demo-sub/0/user.rtt.sync/0?uuid=bench&store=1");
+        double[] millis = new double[60];
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        java.util.Arrays.sort(millis);
+        return millis[millis.length / 2];
+    }
+
+    private String invoke(String event) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtimeApi.getPort() + "/"))
+                .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200 || !answer.body().contains("\"batchItemFailures\":[]")) {
+            throw new IllegalStateException("the function did not deliver everything: HTTP " + answer.statusCode() + " "
+                    + answer.body().substring(0, Math.min(300, answer.body().length())));
+        }
+        return answer.body();
+    }
+
+    interface Timed {
+        long nanos() throws Exception;
+    }
+
+    private static double medianSeconds(Timed timed, int times) throws Exception {
+        double[] seconds = new double[times];
+        for (int i = 0; i < times; i++) {
+            seconds[i] = timed.nanos() / 1e9;
+        }
+        java.util.Arrays.sort(seconds);
+        return seconds[times / 2];
+    }
+
+    /** User plus system CPU of a process, from /proc (clock ticks of 10 ms). */
+    static long cpuMillis(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    static long status(long pid, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("bench: " + format + "%n", args);
+    }
+
+    static String channelOf(String url) {
+        return URLDecoder.decode(url.split("\\?")[0].split("/")[5], StandardCharsets.UTF_8);
+    }
+}
