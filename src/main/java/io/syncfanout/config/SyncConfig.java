@@ -69,5 +69,10 @@ public interface SyncConfig {
         /** Kept free at the end of the budget for answering Lambda once the last publish is back. */
         @WithDefault("250ms")
         Duration deadlineMargin();
+
+        /** The time left that an attempt needs before it may start: its timeout and the margin. */
+        default Duration attemptNeeds() {
+            return Duration.ofMillis(attemptTimeoutMs()).plus(deadlineMargin());
+        }
     }
 }

@@ -52,7 +52,7 @@ public class PublishDispatcher {
         this.concurrency = config.publish().concurrency();
         this.maxMessages = config.batch().maxMessages();
         this.attemptTimeoutMs = config.publish().attemptTimeoutMs();
-        this.attemptNeeds = Duration.ofMillis(attemptTimeoutMs).plus(config.publish().deadlineMargin());
+        this.attemptNeeds = config.publish().attemptNeeds();
     }
 
     /** Publishes what it can and returns where every record ended. */

@@ -52,7 +52,7 @@ public class PubNubGateway {
         this.pubnub = pubnub;
         this.signer = pubnub.secretKey().filter(s -> !s.isBlank())
                 .map(secret -> new RequestSigner(subscribeKey(pubnub), publishKey(pubnub), secret));
-        this.attemptNeeds = Duration.ofMillis(sync.publish().attemptTimeoutMs()).plus(sync.publish().deadlineMargin());
+        this.attemptNeeds = sync.publish().attemptNeeds();
         this.redaction = Redaction.of(pubnub);
     }
 

@@ -1,11 +1,9 @@
 package io.syncfanout.bench;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -220,9 +218,5 @@ public final class Benchmarks {
 
     private static void log(String format, Object... args) {
         System.out.printf("bench: " + format + "%n", args);
-    }
-
-    static String channelOf(String url) {
-        return URLDecoder.decode(url.split("\\?")[0].split("/")[5], StandardCharsets.UTF_8);
     }
 }

@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.syncfanout.testing.LogCapture;
+import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;

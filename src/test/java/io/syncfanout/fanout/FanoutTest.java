@@ -26,6 +26,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.syncfanout.testing.TestCircuit;
+import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;

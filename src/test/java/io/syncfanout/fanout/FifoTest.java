@@ -19,6 +19,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.syncfanout.testing.LogCapture;
+import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.TestCircuit;
 import io.syncfanout.testing.Published;

@@ -29,6 +29,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.syncfanout.pubnub.PubNubGateway;
 import io.syncfanout.testing.LogCapture;
+import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.TestCircuit;
 import io.syncfanout.testing.Published;

@@ -1,6 +1,5 @@
 package io.syncfanout.reliability;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 
@@ -23,6 +21,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.syncfanout.testing.DeliveryAudit;
 import io.syncfanout.testing.FaultInjector;
+import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.SqsEvents;
 import io.syncfanout.testing.TestCircuit;
@@ -123,10 +122,6 @@ class FaultInjectionTest {
     }
 
     private static List<String> invoke(SqsEvents event) {
-        int port = ConfigProvider.getConfig().getValue("quarkus.lambda.mock-event-server.test-port", Integer.class);
-        return given().baseUri("http://localhost").port(port).contentType("application/json").body(event.json())
-                .when().post()
-                .then().statusCode(200)
-                .extract().jsonPath().getList("batchItemFailures.itemIdentifier", String.class);
+        return Invoke.failedIds(event);
     }
 }

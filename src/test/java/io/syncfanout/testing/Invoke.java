@@ -1,4 +1,4 @@
-package io.syncfanout.fanout;
+package io.syncfanout.testing;
 
 import static io.restassured.RestAssured.given;
 
@@ -8,10 +8,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
-import io.syncfanout.testing.SqsEvents;
 
 /** Posts an SQS event to the Lambda mock event server, as Lambda would deliver it. */
-final class Invoke {
+public final class Invoke {
 
     private Invoke() {
     }
@@ -20,12 +19,12 @@ final class Invoke {
      * The mock event server, wherever it listens: its port is free-chosen, and a
      * {@code @QuarkusIntegrationTest} does not hand it to RestAssured.
      */
-    static RequestSpecification mockEventServer() {
+    public static RequestSpecification mockEventServer() {
         int port = ConfigProvider.getConfig().getValue("quarkus.lambda.mock-event-server.test-port", Integer.class);
         return given().baseUri("http://localhost").port(port);
     }
 
-    static JsonPath lambda(SqsEvents event) {
+    public static JsonPath lambda(SqsEvents event) {
         return mockEventServer().contentType("application/json").accept("application/json").body(event.json())
                 .when().post()
                 .then().statusCode(200)
@@ -33,7 +32,7 @@ final class Invoke {
     }
 
     /** The SQS messageIds the function asked SQS to deliver again. */
-    static List<String> failedIds(SqsEvents event) {
+    public static List<String> failedIds(SqsEvents event) {
         return lambda(event).getList("batchItemFailures.itemIdentifier", String.class);
     }
 }

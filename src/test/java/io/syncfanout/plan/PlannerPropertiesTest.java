@@ -26,7 +26,7 @@ import io.syncfanout.record.SqsRecord;
 import io.syncfanout.record.SyncItem;
 
 /** For arbitrary batches, the planner accounts for every record once and keeps every limit and order. */
-class PlannerProperties {
+class PlannerPropertiesTest {
 
     /** One generated update: who, what, when, and maybe a producer message_id that may repeat. */
     record Update(int user, boolean progress, int content, long clock, int messageId, int padding, String group) {
