@@ -73,7 +73,6 @@ public class PublishDispatcher {
         final Deadline deadline;
         final List<Channel> channels = new ArrayList<>();
         final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-        int inFlight;
         int publishes;
         int retries;
         long bytes;
@@ -81,6 +80,8 @@ public class PublishDispatcher {
         final List<Long> latenciesMs = new ArrayList<>();
         int nextChannel;
         boolean stopped;
+        /** Publishes started and not yet answered. */
+        final Set<ChannelBatch> awaiting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
         Run(RecordLedger ledger, Deadline deadline) {
             this.ledger = ledger;
@@ -91,19 +92,26 @@ public class PublishDispatcher {
             while (true) {
                 sweepDoomed();
                 startWhatCan();
-                if (inFlight == 0) {
+                if (awaiting.isEmpty()) {
                     break;
                 }
                 Completion done = awaitCompletion();
                 if (done == null) {
                     break;
                 }
-                inFlight--;
+                awaiting.remove(done.batch);
                 done.channel.busy = false;
                 settle(done);
             }
-            // Whatever is still pending was never attempted, or its answer did not come in time.
-            String reason = stopped || inFlight > 0
+            // A publish still out may yet arrive: reported failed, it is published again on redelivery
+            // and subscribers drop the duplicate by message_id.
+            for (ChannelBatch batch : awaiting) {
+                for (SqsRecord record : batch.records()) {
+                    ledger.fail(record, "publish to " + batch.channel()
+                            + " had no answer before the invocation's time budget (sync.time-budget) ran out");
+                }
+            }
+            String reason = stopped || !awaiting.isEmpty()
                     ? "not attempted: the invocation's time budget (sync.time-budget) ran out"
                     : "not published: it waits on a record that was not delivered";
             for (SqsRecord record : ledger.pending()) {
@@ -123,7 +131,7 @@ public class PublishDispatcher {
         }
 
         private void startWhatCan() {
-            for (int looked = 0; looked < channels.size() && inFlight < concurrency && !stopped; looked++) {
+            for (int looked = 0; looked < channels.size() && awaiting.size() < concurrency && !stopped; looked++) {
                 Channel channel = channels.get(nextChannel);
                 nextChannel = (nextChannel + 1) % channels.size();
                 if (channel.busy || channel.isDone()) {
@@ -146,12 +154,17 @@ public class PublishDispatcher {
 
         private void start(Channel channel, ChannelBatch batch) {
             channel.busy = true;
-            inFlight++;
+            awaiting.add(batch);
             AtomicInteger attempts = new AtomicInteger();
             long startNanos = System.nanoTime();
-            gateway.publish(batch.channel(), batch.body(), deadline, attempts).subscribe().with(
-                    ack -> completions.add(new Completion(channel, batch, attempts.get(), null, startNanos)),
-                    failure -> completions.add(new Completion(channel, batch, attempts.get(), failure, startNanos)));
+            try {
+                gateway.publish(batch.channel(), batch.body(), deadline, attempts).subscribe().with(
+                        ack -> completions.add(new Completion(channel, batch, attempts.get(), null, startNanos)),
+                        failure -> completions.add(new Completion(channel, batch, attempts.get(), failure, startNanos)));
+            } catch (RuntimeException failure) {
+                // Guards fail the Uni, but nothing thrown here may take the invocation down.
+                completions.add(new Completion(channel, batch, attempts.get(), failure, startNanos));
+            }
         }
 
         private void settle(Completion done) {
