@@ -44,8 +44,11 @@ record Report(String date, int latencyMs, int concurrency, int w1Records, int w2
         md.append(row("W1 burst", "sync-fanout under -Xmx128m", w1Xmx128.requests(), w1Records, w1Xmx128.seconds(), w1Xmx128.cpuMillis()));
         md.append(row("W2 spread", "sync-fanout", w2.requests(), w2Records, w2.seconds(), w2.cpuMillis()));
         md.append("\n");
-        md.append(String.format("- W3, small batches: %d invocations of 10 records on one warm function: p50 **%.1f ms**, p99 **%.1f ms**; "
-                + "one publish round trip to the stand-in: %.1f ms.%n", (int) w3[2], w3[0], w3[1], roundTripMs));
+        md.append(String.format("- W3, small batches: %,d invocations of 10 records on one warm function: p50 **%.1f ms**, p99 **%.1f ms** "
+                + "client-side; the function's own time (start to answer, from its summary line) p50 **%.0f ms**; one publish round trip "
+                + "to the stand-in: %.1f ms. The difference between the first and second figure is the local Runtime API (Quarkus's mock "
+                + "event server and the runtime client's long poll), which Lambda's own, in-sandbox API does not add.%n",
+                (int) w3[2], w3[0], w3[1], w3[3], roundTripMs));
         md.append(String.format("- Cold start (JVM, process start to the first answer, under the runtime client): **%.2f s**.%n", coldSeconds));
         md.append(String.format("- Peak RSS of the function process over W1, W2 and W3: **%d MB**.%n%n", peakRssKb / 1024));
         md.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
@@ -54,14 +57,16 @@ record Report(String date, int latencyMs, int concurrency, int w1Records, int w2
         md.append(target("W1 warm time ≤ 1.25 × the floor", String.format("%.2f ×", w1Ratio), w1Ratio <= 1.25));
         md.append(target("speed-up over the naive SDK at equal concurrency ≥ 90% of the request ratio (" + String.format("%.1f", requestRatio) + ")",
                 String.format("%.1f × (%.0f%%)", speedup, 100 * speedup / requestRatio), speedup >= 0.9 * requestRatio));
-        md.append(target("W3 p50 within 5 ms of one publish round trip", String.format("%.1f ms vs %.1f ms", w3[0], roundTripMs),
+        md.append(target("W3 p50 within 5 ms of one publish round trip (client-side)", String.format("%.1f ms vs %.1f ms", w3[0], roundTripMs),
                 w3[0] - roundTripMs <= 5));
+        md.append(target("… the function's own time", String.format("%.0f ms vs %.1f ms", w3[3], roundTripMs), w3[3] - roundTripMs <= 5));
         md.append(target("W1 under -Xmx128m, less than 10% slower", String.format("%+.0f%%", 100 * xmxSlowdown), xmxSlowdown < 0.10));
         md.append(target("cold start ≤ 1.3 × a trivial Funqy function's", String.format("%.2f s (trivial function not measured)", coldSeconds),
                 null));
         md.append("\nNotes: CPU is the function process's user + system time from /proc over the measured invocation. "
                 + "Warm seconds are client-side, from posting the event to the Runtime API to receiving the answer, median of 3. "
-                + "The floor replays exactly the publishes sync-fanout made on W1 (paths and bodies from the stand-in's journal).\n");
+                + "The floor replays exactly the publishes sync-fanout made on W1 (paths and bodies from the stand-in's journal)."
+                + " On this 2-core machine, where the stand-in, the peers and the function share the cores, W1 figures vary by up to a quarter between runs (1.05 to 1.33 s over the last four runs), so targets near their bound (the SDK speed-up, -Xmx128m) can pass in one run and fail in the next; the requests-per-record figures do not vary.\n");
         return md.toString();
     }
 
