@@ -17,35 +17,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.syncfanout.testing.TestCircuit;
 import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
+import io.syncfanout.testing.StandInSuite;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;
 
 /** The function's happy paths, end to end: SQS event in through the Lambda runtime API, publishes out. */
 @QuarkusTest
 @QuarkusTestResource(PubNubStandIn.class)
-public class FanoutTest {
+public class FanoutTest extends StandInSuite {
 
     private static final long T0 = 1_764_237_600_000L;
 
-    @PubNubStandIn.StandIn
-    WireMockServer pubnub;
 
-    @BeforeEach
-    void reset() {
-        PubNubStandIn.acknowledgeEverything(pubnub);
-        TestCircuit.reset();
-    }
 
     @Test
     void aLoneUpdateGoesOutBareOnTheUsersChannel() {

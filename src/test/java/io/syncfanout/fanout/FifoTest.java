@@ -10,18 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.syncfanout.testing.LogCapture;
 import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
-import io.syncfanout.testing.TestCircuit;
+import io.syncfanout.testing.StandInSuite;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;
 
@@ -31,16 +28,9 @@ import io.syncfanout.testing.SqsEvents;
  */
 @QuarkusTest
 @QuarkusTestResource(PubNubStandIn.class)
-class FifoTest {
+class FifoTest extends StandInSuite {
 
-    @PubNubStandIn.StandIn
-    WireMockServer pubnub;
 
-    @BeforeEach
-    void reset() {
-        PubNubStandIn.acknowledgeEverything(pubnub);
-        TestCircuit.reset();
-    }
 
     private void refuse(String user) {
         pubnub.stubFor(post(urlPathEqualTo("/publish/test-pub/test-sub/0/user." + user + ".sync/0")).atPriority(1)

@@ -15,10 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -31,23 +29,16 @@ import io.syncfanout.pubnub.PubNubGateway;
 import io.syncfanout.testing.LogCapture;
 import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
-import io.syncfanout.testing.TestCircuit;
+import io.syncfanout.testing.StandInSuite;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;
 
 /** What PubNub's failures turn into: retried, given up on, or refused, and always accounted for. */
 @QuarkusTest
 @QuarkusTestResource(PubNubStandIn.class)
-class PublishFailuresTest {
+class PublishFailuresTest extends StandInSuite {
 
-    @PubNubStandIn.StandIn
-    WireMockServer pubnub;
 
-    @BeforeEach
-    void reset() {
-        PubNubStandIn.acknowledgeEverything(pubnub);
-        TestCircuit.reset();
-    }
 
     private static MappingBuilder publishTo(String user) {
         return post(urlPathEqualTo("/publish/test-pub/test-sub/0/user." + user + ".sync/0")).atPriority(1);

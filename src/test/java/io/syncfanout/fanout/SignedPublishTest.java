@@ -13,10 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.pubnub.internal.PubNubUtil;
@@ -25,11 +23,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.syncfanout.testing.LogCapture;
 import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
-import io.syncfanout.testing.TestCircuit;
+import io.syncfanout.testing.StandInSuite;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;
 
@@ -37,7 +34,7 @@ import io.syncfanout.testing.SqsEvents;
 @QuarkusTest
 @QuarkusTestResource(PubNubStandIn.class)
 @TestProfile(SignedPublishTest.WithKeys.class)
-class SignedPublishTest {
+class SignedPublishTest extends StandInSuite {
 
     static final String SECRET = "sec-c-ZmFrZS1zZWNyZXQtZm9yLXRlc3Rz";
     static final String AUTH = "auth+token/with=special~chars";
@@ -49,14 +46,7 @@ class SignedPublishTest {
         }
     }
 
-    @PubNubStandIn.StandIn
-    WireMockServer pubnub;
 
-    @BeforeEach
-    void reset() {
-        PubNubStandIn.acknowledgeEverything(pubnub);
-        TestCircuit.reset();
-    }
 
     @Test
     void everyRequestCarriesTheSignatureTheOfficialSdkComputes() {

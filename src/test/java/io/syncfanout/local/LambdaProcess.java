@@ -33,6 +33,7 @@ public final class LambdaProcess implements AutoCloseable {
     static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
 
     private final Process process;
+    private final long startedNanos = System.nanoTime();
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final Thread reader;
 
@@ -76,6 +77,11 @@ public final class LambdaProcess implements AutoCloseable {
     /** Every line the function wrote so far (stdout and stderr, as CloudWatch would hold them). */
     public List<String> output() {
         return List.copyOf(output);
+    }
+
+    /** When the process was started, after the zip was unpacked: where a cold start begins. */
+    public long startedNanos() {
+        return startedNanos;
     }
 
     public long pid() {

@@ -1,0 +1,21 @@
+package io.syncfanout.testing;
+
+import org.junit.jupiter.api.BeforeEach;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+/**
+ * For {@code @QuarkusTest}s against the shared PubNub stand-in: each test starts from PubNub's own
+ * behaviour, an empty journal and a closed circuit.
+ */
+public abstract class StandInSuite {
+
+    @PubNubStandIn.StandIn
+    protected WireMockServer pubnub;
+
+    @BeforeEach
+    void startFromACleanStandIn() {
+        PubNubStandIn.acknowledgeEverything(pubnub);
+        TestCircuit.reset();
+    }
+}
