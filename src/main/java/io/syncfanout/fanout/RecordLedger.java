@@ -86,10 +86,6 @@ final class RecordLedger {
         return states[record.position()] == State.FAILED;
     }
 
-    boolean isPending(SqsRecord record) {
-        return states[record.position()] == State.PENDING;
-    }
-
     /** True once after any FIFO failure: pending items may now be doomed and need a sweep. */
     boolean takeGroupFailure() {
         boolean failed = groupFailedSinceLastAsk;
@@ -143,11 +139,6 @@ final class RecordLedger {
 
     String reason(SqsRecord record) {
         return reasons[record.position()];
-    }
-
-    long count(boolean delivered) {
-        State wanted = delivered ? State.DELIVERED : State.FAILED;
-        return java.util.Arrays.stream(states).filter(s -> s == wanted).count();
     }
 
     List<SqsRecord> pending() {

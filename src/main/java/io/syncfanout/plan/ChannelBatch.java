@@ -25,10 +25,6 @@ public record ChannelBatch(String channel, List<PlannedItem> items, byte[] body,
         return records;
     }
 
-    public boolean isEnvelope() {
-        return items.size() > 1;
-    }
-
     @Override
     public String toString() {
         return "ChannelBatch[" + channel + ", " + items.size() + " items, " + body.length + " bytes, " + messageId + "]";

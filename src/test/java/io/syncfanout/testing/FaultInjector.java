@@ -59,10 +59,6 @@ public final class FaultInjector implements ResponseDefinitionTransformerV2 {
         return true;
     }
 
-    public int stallMillis() {
-        return stallMillis;
-    }
-
     public void enabled(boolean on) {
         enabled = on;
     }
