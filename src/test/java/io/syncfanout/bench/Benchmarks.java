@@ -1,5 +1,6 @@
 package io.syncfanout.bench;
 
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,7 @@ import io.syncfanout.testing.PubNubStandIn;
  */
 public final class Benchmarks {
 
+    private final PrintStream out;
     private final int latencyMs;
     private final int concurrency;
     private final boolean quick;
@@ -38,7 +40,8 @@ public final class Benchmarks {
     private MockEventServer runtimeApi;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    Benchmarks(int latencyMs, int concurrency, boolean quick) {
+    Benchmarks(PrintStream out, int latencyMs, int concurrency, boolean quick) {
+        this.out = out;
         this.latencyMs = latencyMs;
         this.concurrency = concurrency;
         this.quick = quick;
@@ -48,7 +51,7 @@ public final class Benchmarks {
         int latency = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 20;
         int concurrency = args.length > 1 && !args[1].startsWith("--") ? Integer.parseInt(args[1]) : 32;
         boolean quick = List.of(args).contains("--quick");
-        new Benchmarks(latency, concurrency, quick).run();
+        new Benchmarks(System.out, latency, concurrency, quick).run();
         System.exit(0);
     }
 
@@ -111,7 +114,7 @@ public final class Benchmarks {
                     coldSeconds, trivialColdSeconds, peakRssKb, small, floorSeconds, sdkConcurrent, sdkSequential, quick);
             report.write(Path.of("docs/benchmarks.md"), Path.of("docs/benchmarks.png"));
             log("wrote docs/benchmarks.md and docs/benchmarks.png");
-            System.out.println(report.markdown());
+            out.println(report.markdown());
         } finally {
             runtimeApi.close();
             standIn.stop();
@@ -262,7 +265,7 @@ public final class Benchmarks {
         return -1;
     }
 
-    private static void log(String format, Object... args) {
-        System.out.printf("bench: " + format + "%n", args);
+    private void log(String format, Object... args) {
+        out.printf("bench: " + format + "%n", args);
     }
 }
