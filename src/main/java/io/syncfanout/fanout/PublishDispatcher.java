@@ -63,6 +63,7 @@ public class PublishDispatcher {
         }
         Run run = new Run(ledger, deadline);
         plan.channels().forEach(queue -> run.channels.add(new Channel(queue)));
+        run.idle.addAll(run.channels);
         run.go();
         return new DispatchResult(ledger, run.publishes, run.retries, run.bytes, run.notAttempted, run.latenciesMs);
     }
@@ -71,6 +72,12 @@ public class PublishDispatcher {
     private final class Run {
         final RecordLedger ledger;
         final Deadline deadline;
+        /**
+         * Channels with no publish in flight, in turn. A channel leaves while its publish is out and
+         * comes back when it is answered, so finding the next publish never walks the whole batch
+         * (it did, once per answer: quadratic in the number of users).
+         */
+        final Deque<Channel> idle = new ArrayDeque<>();
         final List<Channel> channels = new ArrayList<>();
         final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
         int publishes;
@@ -78,7 +85,6 @@ public class PublishDispatcher {
         long bytes;
         int notAttempted;
         final List<Long> latenciesMs = new ArrayList<>();
-        int nextChannel;
         boolean stopped;
         /** Publishes started and not yet answered. */
         final Set<ChannelBatch> awaiting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -100,8 +106,8 @@ public class PublishDispatcher {
                     break;
                 }
                 awaiting.remove(done.batch);
-                done.channel.busy = false;
                 settle(done);
+                idle.addLast(done.channel);
             }
             // A publish still out may yet arrive: reported failed, it is published again on redelivery
             // and subscribers drop the duplicate by message_id.
@@ -131,29 +137,28 @@ public class PublishDispatcher {
         }
 
         private void startWhatCan() {
-            for (int looked = 0; looked < channels.size() && awaiting.size() < concurrency && !stopped; looked++) {
-                Channel channel = channels.get(nextChannel);
-                nextChannel = (nextChannel + 1) % channels.size();
-                if (channel.busy || channel.isDone()) {
+            // Each idle channel is looked at once: it starts a publish, is done, or waits (its head
+            // waits on a record of another channel, FIFO) and keeps its turn for the next answer.
+            for (int looked = idle.size(); looked > 0 && awaiting.size() < concurrency && !stopped; looked--) {
+                Channel channel = idle.pollFirst();
+                if (channel.isDone()) {
                     continue;
                 }
                 if (!deadline.allows(attemptNeeds)) {
+                    idle.addFirst(channel);
                     stopped = true;
                     return;
                 }
                 ChannelBatch batch = channel.next(ledger);
-                if (batch != null) {
+                if (batch == null) {
+                    idle.addLast(channel);
+                } else {
                     start(channel, batch);
                 }
-            }
-            channels.removeIf(channel -> !channel.busy && channel.isDone());
-            if (!channels.isEmpty()) {
-                nextChannel %= channels.size();
             }
         }
 
         private void start(Channel channel, ChannelBatch batch) {
-            channel.busy = true;
             awaiting.add(batch);
             AtomicInteger attempts = new AtomicInteger();
             long startNanos = System.nanoTime();
@@ -231,12 +236,11 @@ public class PublishDispatcher {
     private record Completion(Channel channel, ChannelBatch batch, int attempts, Throwable failure, long startNanos) {
     }
 
-    /** One channel's items still to publish, and whether a publish of it is in flight. */
+    /** One channel's items still to publish. */
     private final class Channel {
         final String name;
         final Deque<PlannedItem> pending;
         final Deque<List<PlannedItem>> splits = new ArrayDeque<>();
-        boolean busy;
 
         Channel(ChannelQueue queue) {
             this.name = queue.channel();
