@@ -37,7 +37,6 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
 
     /** Below environment variables (300), above application.properties (250). */
     static final int ORDINAL = 275;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> PARAMETERS = Map.of(
             "PUBNUB_PUBLISH_KEY_PARAMETER", "pubnub.publish-key",
             "PUBNUB_SUBSCRIBE_KEY_PARAMETER", "pubnub.subscribe-key",
@@ -89,6 +88,9 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
     /** The extension's HTTP endpoint on localhost, authorised by the function's session token. */
     static final class Extension {
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // Here, not in a static field: Quarkus loads this factory on every start, keys in SSM or not,
+        // and a mapper built there cost the cold start a tenth of a second (docs/benchmarks.md).
+        private final ObjectMapper json = new ObjectMapper();
         private final String base;
         private final String token;
 
@@ -111,7 +113,7 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
             String what = "Secrets Manager secret " + secretId;
             JsonNode answer = get("/secretsmanager/get?secretId=" + encode(secretId), what);
             try {
-                JsonNode keys = JSON.readTree(answer.path("SecretString").asText(""));
+                JsonNode keys = json.readTree(answer.path("SecretString").asText(""));
                 if (keys == null || !keys.isObject()) {
                     throw new IllegalStateException(what + " is not a JSON object with publish_key and subscribe_key");
                 }
@@ -132,7 +134,7 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
                             + "extension at " + base + ": HTTP " + response.statusCode()
                             + " (does the role allow it, and is the extension layer attached?)");
                 }
-                return JSON.readTree(response.body());
+                return json.readTree(response.body());
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + what + " through the AWS Parameters and Secrets extension at "
                         + base + ": " + e.getClass().getSimpleName() + " (is the extension layer attached?)");
