@@ -89,7 +89,7 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
     static final class Extension {
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         // Here, not in a static field: Quarkus loads this factory on every start, keys in SSM or not,
-        // and a mapper built there cost the cold start a tenth of a second (docs/benchmarks.md).
+        // and a second mapper built there on every cold start is wasted (docs/profiling.md).
         private final ObjectMapper json = new ObjectMapper();
         private final String base;
         private final String token;

@@ -35,11 +35,12 @@ final class Peers {
         PubNub pubnub = PubNub.create(config.build());
         List<Runnable> publishes = new ArrayList<>();
         for (String body : bodies) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> message = JSON.readValue(body, Map.class);
-            String channel = "user." + message.remove("user_id") + ".sync";
+            // Each record is parsed where it is published, as a handler given the SQS records does.
             publishes.add(() -> {
                 try {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> message = JSON.readValue(body, Map.class);
+                    String channel = "user." + message.remove("user_id") + ".sync";
                     pubnub.publish(message, channel).sync();
                 } catch (Exception e) {
                     throw new IllegalStateException("the SDK's publish failed: " + e.getMessage(), e);
