@@ -59,6 +59,10 @@ public final class Benchmarks {
         System.exit(0);
     }
 
+    /** Median cold starts, seconds to the first answer, and the part of each Quarkus reports as its own start. */
+    record ColdStarts(double seconds, double quarkusStart, double trivialSeconds, double trivialQuarkusStart) {
+    }
+
     /** One measured run of the function on a workload. */
     record Run(double seconds, double functionSeconds, int requests, long cpuMillis, List<Map.Entry<String, byte[]>> publishes) {
     }
@@ -85,8 +89,9 @@ public final class Benchmarks {
             double[] w3;
             long peakRssKb;
             String oneRecord = Workloads.event(List.of(Workloads.small(random).get(0)));
-            double[] cold = coldStarts(oneRecord);
-            log("cold start: %.2f s (Quarkus's start %.2f s); trivial Funqy function: %.2f s (%.2f s)", cold[0], cold[2], cold[1], cold[3]);
+            ColdStarts cold = coldStarts(oneRecord);
+            log("cold start: %.2f s (Quarkus's start %.2f s); trivial Funqy function: %.2f s (%.2f s)", cold.seconds(), cold.quarkusStart(),
+                    cold.trivialSeconds(), cold.trivialQuarkusStart());
             if (coldOnly) {
                 return;
             }
@@ -97,7 +102,7 @@ public final class Benchmarks {
                 ours2 = median(function, w2Event, 3);
                 w3 = smallBatches(random, quick ? 200 : 1_000);
                 w3 = java.util.Arrays.copyOf(w3, 4);
-                w3[3] = internalMedianMillis(function.output(), "records=10 ");
+                w3[3] = median(ownMillis(function.output(), 10).stream().mapToDouble(Long::doubleValue).toArray());
                 peakRssKb = status(function.pid(), "VmHWM:");
             }
             Run small;
@@ -130,7 +135,7 @@ public final class Benchmarks {
      * of seven (fifteen with --cold-start), the function and the trivial one taking turns so that
      * both meet the same machine (on this shared 2-core VM a single start varies by half).
      */
-    private double[] coldStarts(String event) throws Exception {
+    private ColdStarts coldStarts(String event) throws Exception {
         int runs = coldOnly ? 15 : 7;
         double[][] ours = new double[2][runs];
         double[][] trivial = new double[2][runs];
@@ -143,7 +148,7 @@ public final class Benchmarks {
             trivial[0][i] = one[0];
             trivial[1][i] = one[1];
         }
-        return new double[] { median(ours[0]), median(trivial[0]), median(ours[1]), median(trivial[1]) };
+        return new ColdStarts(median(ours[0]), median(ours[1]), median(trivial[0]), median(trivial[1]));
     }
 
     private static double median(double[] values) {
@@ -191,7 +196,7 @@ public final class Benchmarks {
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < times; i++) {
             standIn.resetRequests();
-            long summariesBefore = summaries(function);
+            int summariesBefore = ownMillis(function.output(), -1).size();
             long cpu0 = cpuMillis(function.pid());
             long start = System.nanoTime();
             invoke(event);
@@ -201,7 +206,7 @@ public final class Benchmarks {
             for (ServeEvent served : standIn.getAllServeEvents()) {
                 publishes.add(new AbstractMap.SimpleEntry<>(served.getRequest().getUrl(), served.getRequest().getBody()));
             }
-            runs.add(new Run(seconds, functionMillis(function, summariesBefore) / 1e3, publishes.size(), cpu, publishes));
+            runs.add(new Run(seconds, ownMillisAfter(function, summariesBefore) / 1e3, publishes.size(), cpu, publishes));
         }
         runs.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
         Run median = runs.get(times / 2);
@@ -225,44 +230,34 @@ public final class Benchmarks {
         return new double[] { p50, p99, invocations };
     }
 
+    private static final java.util.regex.Pattern SUMMARY = java.util.regex.Pattern.compile("sync-fanout invocation: records=(\\d+) .* ms=(\\d+)");
+
     /**
-     * The function's own time (its summary's {@code ms=}, start to answer) for invocations of one
-     * size: the client-side figure also holds the local Runtime API's hops.
+     * The function's own times (its summary's {@code ms=}, start to answer), in order, of its
+     * invocations of {@code records} records, or of all of them when {@code records} is negative:
+     * the client-side figure also holds the local Runtime API's hops.
      */
-    static double internalMedianMillis(List<String> log, String records) {
-        java.util.regex.Pattern ms = java.util.regex.Pattern.compile("sync-fanout invocation: " + records + ".* ms=(\\d+)");
-        List<Long> values = new ArrayList<>();
+    static List<Long> ownMillis(List<String> log, int records) {
+        List<Long> millis = new ArrayList<>();
         for (String line : log) {
-            java.util.regex.Matcher m = ms.matcher(line);
-            if (m.find()) {
-                values.add(Long.parseLong(m.group(1)));
+            java.util.regex.Matcher m = SUMMARY.matcher(line);
+            if (m.find() && (records < 0 || Integer.parseInt(m.group(1)) == records)) {
+                millis.add(Long.parseLong(m.group(2)));
             }
         }
-        values.sort(null);
-        return values.isEmpty() ? -1 : values.get(values.size() / 2);
+        return millis;
     }
 
-    private static final java.util.regex.Pattern SUMMARY_MS = java.util.regex.Pattern.compile("sync-fanout invocation: .* ms=(\\d+)");
-
-    /**
-     * The function's own time (its summary's {@code ms=}, start to answer) for its next invocation
-     * after {@code summariesBefore} of them; the line may reach the log just after the answer.
-     */
-    static long functionMillis(LambdaProcess function, long summariesBefore) throws InterruptedException {
+    /** The own time of the invocation after the first {@code before}; its line may reach the log just after the answer. */
+    static long ownMillisAfter(LambdaProcess function, int before) throws InterruptedException {
         for (int waited = 0; waited < 200; waited++) {
-            List<String> summaries = function.output().stream().filter(line -> SUMMARY_MS.matcher(line).find()).toList();
-            if (summaries.size() > summariesBefore) {
-                java.util.regex.Matcher m = SUMMARY_MS.matcher(summaries.get((int) summariesBefore));
-                m.find();
-                return Long.parseLong(m.group(1));
+            List<Long> millis = ownMillis(function.output(), -1);
+            if (millis.size() > before) {
+                return millis.get(before);
             }
             Thread.sleep(10);
         }
         throw new IllegalStateException("the function wrote no invocation summary");
-    }
-
-    static long summaries(LambdaProcess function) {
-        return function.output().stream().filter(line -> SUMMARY_MS.matcher(line).find()).count();
     }
 
     /** One publish round trip to the stand-in: the latency every publish pays at least. */
@@ -301,8 +296,7 @@ public final class Benchmarks {
         for (int i = 0; i < times; i++) {
             seconds[i] = timed.nanos() / 1e9;
         }
-        java.util.Arrays.sort(seconds);
-        return seconds[times / 2];
+        return median(seconds);
     }
 
     /** User plus system CPU of a process, from /proc (clock ticks of 10 ms). */
