@@ -1,6 +1,7 @@
 package io.syncfanout.plan;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -98,13 +99,19 @@ public class BatchPacker {
         return new ChannelBatch(channel, items, body.toByteArray(), id);
     }
 
-    /** Derived from the items' ids, so the publish of a redelivered batch carries the same id. */
+    /**
+     * Derived from the items' ids, so the publish of a redelivered batch carries the same id. Each id
+     * goes into the hash behind its length, so two different id lists never hash the same input,
+     * whatever the ids contain (amendment 6: a {@code message_id} may hold a newline).
+     */
     static String envelopeId(List<PlannedItem> items) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            ByteBuffer length = ByteBuffer.allocate(Integer.BYTES);
             for (PlannedItem item : items) {
-                sha256.update(item.item().messageId().getBytes(StandardCharsets.UTF_8));
-                sha256.update((byte) '\n');
+                byte[] id = item.item().messageId().getBytes(StandardCharsets.UTF_8);
+                sha256.update(length.clear().putInt(id.length).flip());
+                sha256.update(id);
             }
             return ENVELOPE_ID_PREFIX + HexFormat.of().formatHex(sha256.digest()).substring(0, ENVELOPE_ID_HEX);
         } catch (NoSuchAlgorithmException e) {

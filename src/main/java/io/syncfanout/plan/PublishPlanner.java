@@ -1,7 +1,6 @@
 package io.syncfanout.plan;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -20,8 +19,8 @@ import io.syncfanout.record.SyncItem;
 
 /**
  * Turns the records of one invocation into what each channel gets (contract, section 2): grouped by
- * channel, repeated {@code message_id}s published once, progress updates coalesced to the newest,
- * in record order.
+ * channel, progress updates coalesced to the newest, then repeated {@code message_id}s published
+ * once, in record order.
  */
 @Singleton
 public class PublishPlanner {
@@ -41,13 +40,18 @@ public class PublishPlanner {
 
     public PublishPlan plan(List<ReadResult> results) {
         List<InvalidRecord> invalid = new ArrayList<>();
-        Map<String, List<SyncItem>> byChannel = new LinkedHashMap<>();
+        Map<SyncItem, Entry> entries = new IdentityHashMap<>();
+        List<Entry> inRecordOrder = new ArrayList<>();
+        Map<String, List<PlannedItem>> planned = new LinkedHashMap<>();
         for (ReadResult result : results) {
             if (result instanceof InvalidRecord rejected) {
                 invalid.add(rejected);
             } else if (result instanceof SyncItem item) {
                 if (packer.fitsAlone(item.bytes())) {
-                    byChannel.computeIfAbsent(item.channel(), c -> new ArrayList<>()).add(item);
+                    Entry entry = new Entry(item);
+                    entries.put(item, entry);
+                    inRecordOrder.add(entry);
+                    planned.putIfAbsent(item.channel(), new ArrayList<>());
                 } else {
                     invalid.add(new InvalidRecord(item.source(), "item is " + item.bytes()
                             + " bytes as JSON; one publish carries at most " + packer.maxBytes() + " (sync.batch.max-bytes)"));
@@ -55,34 +59,39 @@ public class PublishPlanner {
             }
         }
 
-        Map<SyncItem, Entry> entries = new IdentityHashMap<>();
-        int duplicates = 0;
-        for (List<SyncItem> items : byChannel.values()) {
-            Map<String, Entry> byMessageId = new HashMap<>();
-            for (SyncItem item : items) {
-                Entry first = byMessageId.get(item.messageId());
-                if (first == null) {
-                    Entry entry = new Entry(item);
-                    byMessageId.put(item.messageId(), entry);
-                    entries.put(item, entry);
-                } else {
-                    first.duplicates.add(item);
-                    duplicates++;
-                }
-            }
-        }
-
         int superseded = coalesceProgress ? coalesce(results, entries) : 0;
+        int duplicates = mergeRepeatedMessageIds(inRecordOrder);
 
-        List<ChannelQueue> channels = new ArrayList<>();
-        Map<String, List<PlannedItem>> planned = new LinkedHashMap<>();
-        byChannel.keySet().forEach(channel -> planned.put(channel, new ArrayList<>()));
-        entries.values().stream()
-                .filter(entry -> entry.supersededBy == null)
-                .sorted(Comparator.comparingInt(entry -> entry.item.source().position()))
+        inRecordOrder.stream()
+                .filter(Entry::isPublished)
                 .forEach(entry -> planned.get(entry.item.channel()).add(entry.toPlannedItem()));
+        List<ChannelQueue> channels = new ArrayList<>();
         planned.forEach((channel, items) -> channels.add(new ChannelQueue(channel, items)));
         return new PublishPlan(channels, invalid, superseded, duplicates);
+    }
+
+    /**
+     * Items with the same {@code message_id} on one channel are published once and share fate. This
+     * runs after coalescing (amendment 8), so the newest progress update of a title is the one
+     * published even when a producer reused a {@code message_id}.
+     */
+    private static int mergeRepeatedMessageIds(List<Entry> inRecordOrder) {
+        Map<String, Map<String, Entry>> firstByChannel = new HashMap<>();
+        int duplicates = 0;
+        for (Entry entry : inRecordOrder) {
+            if (entry.supersededBy != null) {
+                continue;
+            }
+            Entry first = firstByChannel.computeIfAbsent(entry.item.channel(), c -> new HashMap<>())
+                    .putIfAbsent(entry.item.messageId(), entry);
+            if (first != null) {
+                entry.duplicateOf = first;
+                first.duplicates.add(entry.item);
+                first.duplicates.addAll(entry.superseded);
+                duplicates++;
+            }
+        }
+        return duplicates;
     }
 
     /**
@@ -130,7 +139,6 @@ public class PublishPlanner {
                 if (entry != survivor) {
                     entry.supersededBy = survivor;
                     survivor.superseded.add(entry.item);
-                    survivor.supersededDuplicates.addAll(entry.duplicates);
                     superseded++;
                 }
             }
@@ -147,19 +155,21 @@ public class PublishPlanner {
     /** Mutable while planning only; what leaves the planner is an immutable {@link PlannedItem}. */
     private static final class Entry {
         final SyncItem item;
-        final List<SyncItem> duplicates = new ArrayList<>();
         final List<SyncItem> superseded = new ArrayList<>();
-        final List<SyncItem> supersededDuplicates = new ArrayList<>();
+        final List<SyncItem> duplicates = new ArrayList<>();
         Entry supersededBy;
+        Entry duplicateOf;
 
         Entry(SyncItem item) {
             this.item = item;
         }
 
+        boolean isPublished() {
+            return supersededBy == null && duplicateOf == null;
+        }
+
         PlannedItem toPlannedItem() {
-            List<SyncItem> allDuplicates = new ArrayList<>(duplicates);
-            allDuplicates.addAll(supersededDuplicates);
-            return new PlannedItem(item, superseded, allDuplicates);
+            return new PlannedItem(item, superseded, duplicates);
         }
     }
 }

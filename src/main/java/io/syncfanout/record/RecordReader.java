@@ -1,23 +1,34 @@
 package io.syncfanout.record;
 
 import java.io.IOException;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerationException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 /**
- * Reads one SQS message body and checks it against the contract, section 1. Every rejection says
- * which field broke which rule, in words an on-call engineer can act on without opening the code.
+ * Reads one SQS message body, checks it against the contract (section 1 and amendment 5: what
+ * section 1 says and nothing more) and writes the item to publish, in one pass over the body.
+ * <p>
+ * The item is the body copied token by token: {@code user_id} left out, {@code message_id} and
+ * {@code operation_type} added where absent, and every other value written as it was read. Numbers
+ * keep their exact text ({@code 19.999999999999999999}, {@code 1e400}) and strings every code point
+ * (amendment 4): nothing goes through a {@code double} or a tree on the way.
+ * <p>
+ * Every rejection says which field broke which rule, in words an on-call engineer can act on
+ * without opening the code.
  */
 @Singleton
 public class RecordReader {
@@ -25,23 +36,25 @@ public class RecordReader {
     static final int MAX_USER_ID = 82;
     static final int MAX_DEVICE_ID = 128;
     static final int MAX_MESSAGE_ID = 128;
-    static final int MAX_OPERATION_TYPE = 128;
+    /** Amendment 5: {@code operation_type} and {@code sent_at} are strings of at most 256 characters. */
+    static final int MAX_PASSED_THROUGH = 256;
     static final int MAX_CONTENT_ID = 256;
     static final int MAX_UNIQUE_TAG = 128;
     static final int MAX_STATE = 32;
     static final long MAX_UINT32 = 4_294_967_295L;
-    /** Sync updates are flat; anything this deep is hostile, and deep trees cost stack. */
+    /** Sync updates are flat; anything this deep is hostile, and deep documents cost stack. */
     static final int MAX_NESTING = 32;
 
-    private final ObjectMapper mapper;
+    /** The fields section 1 gives rules for; every other field is passed through unread. */
+    private static final Set<String> CONTRACT_FIELDS = Set.of("user_id", "type", "device_id", "timestamp", "message_id",
+            "operation_type", "sent_at", "operation", "content_id", "unique_tag", "position_seconds", "duration_seconds", "state");
 
-    public RecordReader() {
-        JsonFactory factory = JsonFactory.builder()
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
-                .build();
-        this.mapper = new ObjectMapper(factory);
-    }
+    private final JsonFactory json = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // A character outside the BMP goes out as its four UTF-8 bytes, not as two escapes.
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+            .build();
 
     public ReadResult read(SqsRecord record) {
         try {
@@ -51,99 +64,135 @@ public class RecordReader {
         }
     }
 
-    private ReadResult readChecked(SqsRecord record) throws Rejection {
-        ObjectNode body = parse(record.body());
-
-        String userId = requiredString(body, "user_id", MAX_USER_ID);
-        checkChannelSafe(userId);
-        String typeName = requiredString(body, "type", Integer.MAX_VALUE);
-        UpdateType type = UpdateType.fromWire(typeName).orElseThrow(() -> new Rejection(
-                "type is '" + abbreviate(typeName) + "'; expected 'watchlist_update' or 'progress_update'"));
-        requiredString(body, "device_id", MAX_DEVICE_ID);
-        long timestamp = timestamp(body);
-        Optional<String> messageId = optionalString(body, "message_id", MAX_MESSAGE_ID);
-        Optional<String> operationType = optionalString(body, "operation_type", MAX_OPERATION_TYPE);
-        optionalString(body, "sent_at", Integer.MAX_VALUE).ifPresent(RecordReader::checkInstant);
-
-        String contentId = requiredString(body, "content_id", MAX_CONTENT_ID);
-        String defaultOperationType;
-        if (type == UpdateType.WATCHLIST_UPDATE) {
-            String operation = requiredString(body, "operation", Integer.MAX_VALUE);
-            if (!operation.equals("Add") && !operation.equals("Remove")) {
-                throw new Rejection("operation is '" + abbreviate(operation) + "'; expected 'Add' or 'Remove'");
-            }
-            requiredString(body, "unique_tag", MAX_UNIQUE_TAG);
-            defaultOperationType = operation.equals("Add") ? "watchlist_add" : "watchlist_remove";
-        } else {
-            uint32(body, "position_seconds");
-            uint32(body, "duration_seconds");
-            requiredString(body, "state", MAX_STATE);
-            defaultOperationType = "progress_update";
-        }
-
-        String itemMessageId = messageId.orElse(record.messageId());
-        body.remove("user_id");
-        body.put("message_id", itemMessageId);
-        body.put("operation_type", operationType.orElse(defaultOperationType));
-        byte[] json = serialize(body);
-        return new SyncItem(record, "user." + userId + ".sync", type, itemMessageId, timestamp, contentId, json);
-    }
-
-    private ObjectNode parse(String text) throws Rejection {
-        if (text == null || text.isEmpty()) {
+    private ReadResult readChecked(SqsRecord record) {
+        String body = record.body();
+        if (body == null || body.isEmpty()) {
             throw new Rejection("body is empty; expected a JSON object");
         }
-        JsonNode node;
-        try (JsonParser parser = mapper.createParser(text)) {
-            node = mapper.readTree(parser);
-            if (node != null && parser.nextToken() != null) {
-                throw new Rejection("body has content after the JSON object");
-            }
+        ByteArrayBuilder itemJson = new ByteArrayBuilder(body.length() + 64);
+        Checked checked;
+        try (JsonParser parser = json.createParser(body); JsonGenerator out = json.createGenerator(itemJson)) {
+            Fields fields = copyMembersWithoutUserId(parser, out);
+            checked = check(record, fields, out);
+            out.writeEndObject();
+        } catch (JsonGenerationException e) {
+            // A lone UTF-16 surrogate (a "\ud800" escape) survives parsing but has no UTF-8 form.
+            throw new Rejection("body cannot be encoded as UTF-8 JSON: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new Rejection("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new Rejection("body could not be read: " + e.getMessage());
         }
-        if (node == null || !node.isObject()) {
-            throw new Rejection("body is " + describe(node) + "; expected a JSON object");
-        }
-        return (ObjectNode) node;
+        return new SyncItem(record, checked.channel(), checked.type(), checked.messageId(), checked.timestamp(),
+                checked.contentId(), itemJson.toByteArray());
     }
 
-    private byte[] serialize(ObjectNode item) throws Rejection {
-        try {
-            return mapper.writeValueAsBytes(item);
-        } catch (JsonProcessingException e) {
-            // A lone UTF-16 surrogate survives parsing but has no UTF-8 form.
-            throw new Rejection("body cannot be encoded as UTF-8 JSON: " + e.getOriginalMessage());
-        }
+    /** What checking a body established, before its item is complete. */
+    private record Checked(String channel, UpdateType type, String messageId, long timestamp, String contentId) {
     }
 
-    private static String requiredString(ObjectNode body, String field, int maxLength) throws Rejection {
-        return optionalString(body, field, maxLength).orElseThrow(() -> new Rejection(field + " is missing"));
+    /**
+     * Checks the contract's own fields and adds to the open item what a producer may leave out:
+     * {@code message_id} (the SQS messageId) and {@code operation_type}.
+     */
+    private static Checked check(SqsRecord record, Fields fields, JsonGenerator out) throws IOException {
+        String userId = fields.requiredString("user_id", MAX_USER_ID);
+        checkChannelSafe(userId);
+        String typeName = fields.requiredString("type", Integer.MAX_VALUE);
+        UpdateType type = UpdateType.fromWire(typeName).orElseThrow(() -> new Rejection(
+                "type is '" + abbreviate(typeName) + "'; expected 'watchlist_update' or 'progress_update'"));
+        fields.requiredString("device_id", MAX_DEVICE_ID);
+        long timestamp = fields.timestamp();
+        String messageId = fields.optionalString("message_id", 1, MAX_MESSAGE_ID);
+        String operationType = fields.optionalString("operation_type", 0, MAX_PASSED_THROUGH);
+        fields.optionalString("sent_at", 0, MAX_PASSED_THROUGH);
+
+        String contentId = fields.requiredString("content_id", MAX_CONTENT_ID);
+        String defaultOperationType;
+        if (type == UpdateType.WATCHLIST_UPDATE) {
+            String operation = fields.requiredString("operation", Integer.MAX_VALUE);
+            if (!operation.equals("Add") && !operation.equals("Remove")) {
+                throw new Rejection("operation is '" + abbreviate(operation) + "'; expected 'Add' or 'Remove'");
+            }
+            fields.requiredString("unique_tag", MAX_UNIQUE_TAG);
+            defaultOperationType = operation.equals("Add") ? "watchlist_add" : "watchlist_remove";
+        } else {
+            fields.uint32("position_seconds");
+            fields.uint32("duration_seconds");
+            fields.requiredString("state", MAX_STATE);
+            defaultOperationType = "progress_update";
+        }
+
+        if (messageId == null) {
+            messageId = record.messageId();
+            out.writeStringField("message_id", messageId);
+        }
+        if (operationType == null) {
+            out.writeStringField("operation_type", defaultOperationType);
+        }
+        return new Checked("user." + userId + ".sync", type, messageId, timestamp, contentId);
     }
 
-    private static Optional<String> optionalString(ObjectNode body, String field, int maxLength) throws Rejection {
-        JsonNode node = body.get(field);
-        if (node == null) {
-            return Optional.empty();
+    /**
+     * Copies the body's members to {@code out}, all but {@code user_id}, and keeps the contract's own
+     * fields for checking. The item's object is left open.
+     */
+    private static Fields copyMembersWithoutUserId(JsonParser parser, JsonGenerator out) throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first != JsonToken.START_OBJECT) {
+            throw new Rejection("body is " + describe(first) + "; expected a JSON object");
         }
-        if (!node.isTextual()) {
-            throw new Rejection(field + " is " + describe(node) + "; expected a string");
+        Fields fields = new Fields();
+        out.writeStartObject();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (CONTRACT_FIELDS.contains(name)) {
+                fields.put(name, value, value.isScalarValue() ? parser.getText() : null);
+            }
+            if (name.equals("user_id")) {
+                parser.skipChildren();
+            } else {
+                out.writeFieldName(name);
+                copy(parser, out);
+            }
         }
-        String value = node.textValue();
-        int length = value.codePointCount(0, value.length());
-        if (length == 0) {
-            throw new Rejection(field + " is empty");
+        if (parser.nextToken() != null) {
+            throw new Rejection("body has content after the JSON object");
         }
-        if (length > maxLength) {
-            throw new Rejection(field + " is " + length + " characters; at most " + maxLength + " allowed");
+        return fields;
+    }
+
+    /** One value, exactly: numbers by their text, so no digit is lost to a double. */
+    private static void copy(JsonParser parser, JsonGenerator out) throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT -> {
+                out.writeStartObject();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    out.writeFieldName(parser.currentName());
+                    parser.nextToken();
+                    copy(parser, out);
+                }
+                out.writeEndObject();
+            }
+            case START_ARRAY -> {
+                out.writeStartArray();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    copy(parser, out);
+                }
+                out.writeEndArray();
+            }
+            case VALUE_STRING -> out.writeString(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.writeNumber(parser.getText());
+            case VALUE_TRUE -> out.writeBoolean(true);
+            case VALUE_FALSE -> out.writeBoolean(false);
+            case VALUE_NULL -> out.writeNull();
+            default -> throw new Rejection("body has an unexpected " + parser.currentToken());
         }
-        return Optional.of(value);
     }
 
     /** PubNub forbids these in channel names; a '.' would also put the channel below {@code user.*}. */
-    private static void checkChannelSafe(String userId) throws Rejection {
+    private static void checkChannelSafe(String userId) {
         for (int i = 0; i < userId.length(); ) {
             int c = userId.codePointAt(i);
             String what = null;
@@ -151,9 +200,11 @@ public class RecordReader {
                 what = "'" + (char) c + "'";
             } else if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 what = String.format("whitespace (U+%04X)", c);
-            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+            } else if (Character.isISOControl(c)) {
                 what = String.format("a control character (U+%04X)", c);
-            } else if (Character.isSurrogate((char) c)) {
+            } else if (Character.getType(c) == Character.SURROGATE) {
+                // codePointAt returns a surrogate only when it is unpaired; a paired one is a whole
+                // character outside the Basic Multilingual Plane, which is allowed (amendment 5).
                 what = String.format("an unpaired surrogate (U+%04X)", c);
             }
             if (what != null) {
@@ -163,57 +214,19 @@ public class RecordReader {
         }
     }
 
-    private static long timestamp(ObjectNode body) throws Rejection {
-        JsonNode node = body.get("timestamp");
-        if (node == null) {
-            throw new Rejection("timestamp is missing");
-        }
-        if (!node.isIntegralNumber()) {
-            throw new Rejection("timestamp is " + describe(node) + "; expected an integer (the hybrid logical clock)");
-        }
-        if (!node.canConvertToLong()) {
-            throw new Rejection("timestamp " + abbreviate(node.asText()) + " is out of range; expected a signed 64-bit integer");
-        }
-        long value = node.longValue();
-        if (value <= 0) {
-            throw new Rejection("timestamp is " + value + "; expected a positive integer");
-        }
-        return value;
-    }
-
-    private static void uint32(ObjectNode body, String field) throws Rejection {
-        JsonNode node = body.get(field);
-        if (node == null) {
-            throw new Rejection(field + " is missing");
-        }
-        if (!node.isIntegralNumber()) {
-            throw new Rejection(field + " is " + describe(node) + "; expected an integer");
-        }
-        if (!node.canConvertToLong() || node.longValue() < 0 || node.longValue() > MAX_UINT32) {
-            throw new Rejection(field + " is " + abbreviate(node.asText()) + "; expected 0 to " + MAX_UINT32);
-        }
-    }
-
-    private static void checkInstant(String value) {
-        try {
-            DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new Rejection("sent_at is '" + abbreviate(value) + "'; expected an ISO-8601 instant such as 2026-11-27T10:00:00.123Z");
-        }
-    }
-
-    private static String describe(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
+    private static String describe(JsonToken token) {
+        if (token == null) {
             return "empty";
         }
-        return switch (node.getNodeType()) {
-            case NULL -> "null";
-            case BOOLEAN -> "a boolean";
-            case NUMBER -> node.isIntegralNumber() ? "an integer" : "a decimal number";
-            case STRING -> "a string";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            default -> node.getNodeType().name().toLowerCase();
+        return switch (token) {
+            case VALUE_NULL -> "null";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NUMBER_INT -> "an integer";
+            case VALUE_NUMBER_FLOAT -> "a decimal number";
+            case VALUE_STRING -> "a string";
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            default -> token.name().toLowerCase();
         };
     }
 
@@ -227,6 +240,84 @@ public class RecordReader {
         return printable.codePointCount(0, printable.length()) > 40
                 ? printable.substring(0, printable.offsetByCodePoints(0, 40)) + "…"
                 : printable;
+    }
+
+    /** The contract's own fields as the body had them: each one's token and, for a scalar, its text. */
+    private static final class Fields {
+        private record Value(JsonToken token, String text) {
+        }
+
+        private final Map<String, Value> values = new HashMap<>();
+
+        void put(String name, JsonToken token, String text) {
+            values.put(name, new Value(token, text));
+        }
+
+        String requiredString(String field, int maxLength) {
+            String value = optionalString(field, 1, maxLength);
+            if (value == null) {
+                throw new Rejection(field + " is missing");
+            }
+            return value;
+        }
+
+        /** The string, or null when absent; lengths count characters (code points), not UTF-16 units. */
+        String optionalString(String field, int minLength, int maxLength) {
+            Value value = values.get(field);
+            if (value == null) {
+                return null;
+            }
+            if (value.token() != JsonToken.VALUE_STRING) {
+                throw new Rejection(field + " is " + describe(value.token()) + "; expected a string");
+            }
+            String text = value.text();
+            int length = text.codePointCount(0, text.length());
+            if (length < minLength) {
+                throw new Rejection(field + " is empty");
+            }
+            if (length > maxLength) {
+                throw new Rejection(field + " is " + length + " characters; at most " + maxLength + " allowed");
+            }
+            return text;
+        }
+
+        long timestamp() {
+            String text = integer("timestamp", "; expected an integer (the hybrid logical clock)");
+            long value;
+            try {
+                value = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new Rejection("timestamp " + abbreviate(text) + " is out of range; expected a signed 64-bit integer");
+            }
+            if (value <= 0) {
+                throw new Rejection("timestamp is " + value + "; expected a positive integer");
+            }
+            return value;
+        }
+
+        void uint32(String field) {
+            String text = integer(field, "; expected an integer");
+            long value;
+            try {
+                value = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                value = -1;
+            }
+            if (value < 0 || value > MAX_UINT32) {
+                throw new Rejection(field + " is " + abbreviate(text) + "; expected 0 to " + MAX_UINT32);
+            }
+        }
+
+        private String integer(String field, String expected) {
+            Value value = values.get(field);
+            if (value == null) {
+                throw new Rejection(field + " is missing");
+            }
+            if (value.token() != JsonToken.VALUE_NUMBER_INT) {
+                throw new Rejection(field + " is " + describe(value.token()) + expected);
+            }
+            return value.text();
+        }
     }
 
     /** A broken rule; unchecked so that it can leave a lambda, never leaves this class. */

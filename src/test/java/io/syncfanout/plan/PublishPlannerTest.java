@@ -118,4 +118,47 @@ class PublishPlannerTest {
         assertTrue(id.matches("batch-[0-9a-f]{32}"), id);
         assertTrue(!id.equals(packer.pack("user.a.sync", List.of(items.get(1), items.get(0))).messageId()));
     }
+
+    @Test
+    void idsThatJoinTheSameWayStillGiveEnvelopesDifferentIds() {
+        // Amendment 6: ids joined with a newline used to hash alike: ["a\nb","c"] and ["a","b\nc"].
+        add(withMessageId(Updates.watchlist("a", "1", "Add", 1), "a\\nb"));
+        add(withMessageId(Updates.watchlist("a", "2", "Add", 2), "c"));
+        add(withMessageId(Updates.watchlist("z", "1", "Add", 3), "a"));
+        add(withMessageId(Updates.watchlist("z", "2", "Add", 4), "b\\nc"));
+        PublishPlan plan = plan(true);
+        String first = packer.pack("user.a.sync", plan.channels().get(0).items()).messageId();
+        String second = packer.pack("user.z.sync", plan.channels().get(1).items()).messageId();
+        assertTrue(!first.equals(second), first + " twice");
+    }
+
+    @Test
+    void aRepeatedMessageIdIsResolvedAfterCoalescingSoTheNewestProgressWins() {
+        // Amendment 8: p1 (A, 100), p2 (B, 300), p3 (A, 500) for one title: HLC 500 is what goes out.
+        add(withMessageId(Updates.progress("a", "film", 100, 1), "A"));
+        add(withMessageId(Updates.progress("a", "film", 300, 2), "B"));
+        add(withMessageId(Updates.progress("a", "film", 500, 3), "A"));
+
+        List<PlannedItem> items = plan(true).channels().get(0).items();
+
+        assertEquals(1, items.size());
+        assertEquals(500, items.get(0).item().timestamp());
+        assertEquals(List.of("m2", "m0", "m1"), items.get(0).records().stream().map(SqsRecord::messageId).toList(),
+                "all three share the fate of the one published");
+    }
+
+    @Test
+    void aRepeatedMessageIdOnOneChannelRidesOnItsFirstItem() {
+        add(withMessageId(Updates.watchlist("a", "x", "Add", 1), "same"));
+        add(withMessageId(Updates.progress("a", "film", 2, 1), "same"));
+        PublishPlan plan = plan(true);
+        List<PlannedItem> items = plan.channels().get(0).items();
+        assertEquals(1, items.size());
+        assertEquals(List.of("m0", "m1"), items.get(0).records().stream().map(SqsRecord::messageId).toList());
+        assertEquals(1, plan.duplicates());
+    }
+
+    private static String withMessageId(String body, String messageId) {
+        return "{\"message_id\":\"" + messageId + "\"," + body.substring(1);
+    }
 }

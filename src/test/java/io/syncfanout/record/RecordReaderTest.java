@@ -92,7 +92,8 @@ class RecordReaderTest {
             "user_id with tab         | '{\"user_id\":\"a\\tb\"}'               | user_id contains whitespace (U+0009)",
             "user_id with NUL         | '{\"user_id\":\"a\\u0000b\"}'           | user_id contains a control character (U+0000)",
             "user_id with no-break sp | '{\"user_id\":\"a\\u00a0b\"}'           | user_id contains whitespace (U+00A0)",
-            "user_id with RTL mark    | '{\"user_id\":\"a\\u200fb\"}'           | user_id contains a control character (U+200F)",
+            "user_id with DEL         | '{\"user_id\":\"a\\u007fb\"}'           | user_id contains a control character (U+007F)",
+            "user_id with line sep    | '{\"user_id\":\"a\\u2028b\"}'           | user_id contains whitespace (U+2028)",
             "user_id lone surrogate   | '{\"user_id\":\"a\\ud800\"}'            | user_id contains an unpaired surrogate (U+D800)",
             "unknown type             | '{\"user_id\":\"a\",\"type\":\"x\"}'    | type is 'x'; expected 'watchlist_update' or 'progress_update'",
             "no device_id             | '{\"user_id\":\"a\",\"type\":\"progress_update\"}' | device_id is missing",
@@ -115,7 +116,7 @@ class RecordReaderTest {
             "no unique_tag      | ,\"unique_tag\":\"t1\" | ''   | unique_tag is missing",
             "content_id number  | \"movie-1\"   | 1             | content_id is an integer; expected a string",
             "message_id empty   | \"device_id\" | \"message_id\":\"\",\"device_id\" | message_id is empty",
-            "sent_at not a date | \"device_id\" | \"sent_at\":\"yesterday\",\"device_id\" | sent_at is 'yesterday'; expected an ISO-8601 instant",
+            "sent_at a number   | \"device_id\" | \"sent_at\":1764237600,\"device_id\" | sent_at is an integer; expected a string",
     })
     void rejectsWatchlistFieldsThatBreakTheirRules(String what, String from, String to, String reason) {
         InvalidRecord invalid = assertInstanceOf(InvalidRecord.class, read(WATCHLIST.replace(from, to)), what);
@@ -151,5 +152,43 @@ class RecordReaderTest {
     void emojiAndRightToLeftTextInOtherFieldsPassThrough() throws Exception {
         JsonNode json = item(WATCHLIST.replace("\"movie-1\"", "\"שלום-🎬\""));
         assertEquals("שלום-🎬", json.path("content_id").asText());
+    }
+
+    @Test
+    void otherFieldsPassThroughWithEveryDigitAndCodePoint() {
+        // Amendment 4: value and type, exactly as sent.
+        String extras = "\"price\":19.999999999999999999,\"huge\":1e400,\"negzero\":-0.0,\"big\":123456789012345678901234567890,"
+                + "\"exp\":1.5E-7,\"nested\":{\"n\":[0.1,2e-3,{\"deep\":-1.000}]},\"s\":\"\\u00e9\\ud83c\\udfac\\u200d\\\"q\\\"\",";
+        SyncItem item = (SyncItem) read(WATCHLIST.replace("{", "{" + extras));
+        String json = new String(item.json(), StandardCharsets.UTF_8);
+
+        assertTrue(json.contains("\"price\":19.999999999999999999,"), json);
+        assertTrue(json.contains("\"huge\":1e400,"), json);
+        assertTrue(json.contains("\"negzero\":-0.0,"), json);
+        assertTrue(json.contains("\"big\":123456789012345678901234567890,"), json);
+        assertTrue(json.contains("\"exp\":1.5E-7,"), json);
+        assertTrue(json.contains("\"n\":[0.1,2e-3,{\"deep\":-1.000}]"), json);
+        assertTrue(json.contains("\"s\":\"é🎬\u200d\\\"q\\\"\""), json);
+    }
+
+    @Test
+    void userIdsOfEveryPlaneAndWithFormatCharactersAreAccepted() throws Exception {
+        // Amendment 5: a character outside the BMP is one character; format characters (Cf) are allowed.
+        for (String userId : new String[] { "li\uD876\uDC00", "\uD836\uDC00x", "a\u200Db", "soft\u00ADhyphen", "rtl\u200Fmark",
+                "\uD83C\uDFAC".repeat(82) }) {
+            SyncItem item = assertInstanceOf(SyncItem.class, read(WATCHLIST.replace("\"u1\"", "\"" + userId + "\"")),
+                    () -> userId + ": " + ((InvalidRecord) read(WATCHLIST.replace("\"u1\"", "\"" + userId + "\""))).reason());
+            assertEquals("user." + userId + ".sync", item.channel());
+        }
+    }
+
+    @Test
+    void operationTypeAndSentAtAreStringsOfUpTo256CharactersWithNoFormat() throws Exception {
+        String longest = "o".repeat(256);
+        JsonNode json = item(WATCHLIST.replace("{", "{\"operation_type\":\"" + longest + "\",\"sent_at\":\"yesterday at noon\","));
+        assertEquals(longest, json.path("operation_type").asText());
+        assertEquals("yesterday at noon", json.path("sent_at").asText());
+        InvalidRecord tooLong = assertInstanceOf(InvalidRecord.class, read(WATCHLIST.replace("{", "{\"sent_at\":\"" + "s".repeat(257) + "\",")));
+        assertEquals("sent_at is 257 characters; at most 256 allowed", tooLong.reason());
     }
 }

@@ -21,7 +21,6 @@ import io.syncfanout.testing.LogCapture;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.Published;
 import io.syncfanout.testing.SqsEvents;
-import io.syncfanout.testing.TestCircuit;
 import io.syncfanout.testing.Updates;
 
 /**
@@ -63,8 +62,6 @@ class HostileInputTest {
         for (String forbidden : List.of(".", ",", ":", "*", "/", "\\\\", " ", "\\t", "\\n", "\\u0000", "\\u007f", "\\u2028")) {
             cases.put("user_id with " + forbidden, "{\"user_id\":\"a" + forbidden + "b\"," + OK + "}");
         }
-        cases.put("user_id with right-to-left override", "{\"user_id\":\"abc\\u202Eevil\"," + OK + "}");
-        cases.put("user_id with zero-width joiner", "{\"user_id\":\"a\\u200Db\"," + OK + "}");
         cases.put("user_id lone surrogate", "{\"user_id\":\"a\\uD83D\"," + OK + "}");
         cases.put("missing type", "{\"user_id\":\"u\",\"device_id\":\"d\",\"timestamp\":1}");
         cases.put("unknown type", "{\"user_id\":\"u\",\"type\":\"delete_account\",\"device_id\":\"d\",\"timestamp\":1}");
@@ -91,7 +88,8 @@ class HostileInputTest {
                 + "\"content_id\":\"c\",\"state\":\"" + "s".repeat(33) + "\",\"position_seconds\":1,\"duration_seconds\":1}");
         cases.put("message_id number", "{\"user_id\":\"u\",\"message_id\":5," + OK + "}");
         cases.put("message_id 129 characters", "{\"user_id\":\"u\",\"message_id\":\"" + "m".repeat(129) + "\"," + OK + "}");
-        cases.put("sent_at not a date", "{\"user_id\":\"u\",\"sent_at\":\"tomorrow\"," + OK + "}");
+        cases.put("sent_at 257 characters", "{\"user_id\":\"u\",\"sent_at\":\"" + "s".repeat(257) + "\"," + OK + "}");
+        cases.put("operation_type 257 characters", "{\"user_id\":\"u\",\"operation_type\":\"" + "o".repeat(257) + "\"," + OK + "}");
         cases.put("operation_type null", "{\"user_id\":\"u\",\"operation_type\":null," + OK + "}");
         cases.put("deeply nested JSON", "{\"user_id\":\"u\"," + OK + ",\"x\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}");
         cases.put("item past 32 KiB", "{\"user_id\":\"u\"," + OK + ",\"poster\":\"" + "p".repeat(40_000) + "\"}");
@@ -102,7 +100,6 @@ class HostileInputTest {
 
     @Test
     void eachHostileRecordFailsAloneWithItsReasonAndItsNeighboursArePublished() {
-        TestCircuit.reset();
         PubNubStandIn.acknowledgeEverything(pubnub);
         SqsEvents event = SqsEvents.standard();
         Map<String, String> hostileIds = new LinkedHashMap<>();
