@@ -67,6 +67,13 @@ class StandInTest {
     }
 
     @Test
+    void theLimitCountsUtf8BytesAsPubNubDoesNotCharacters() throws Exception {
+        // 11,000 characters of three bytes each: 33,000 bytes, over the limit though far under in characters.
+        assertEquals(413, publish("user.alice.sync", "{\"x\":\"" + "€".repeat(11_000) + "\"}").statusCode());
+        assertEquals(200, publish("user.alice.sync", "{\"x\":\"" + "€".repeat(10_900) + "\"}").statusCode());
+    }
+
+    @Test
     void deniedAndUnavailableChannelsAnswerWithPubNubsErrorBodies() throws Exception {
         HttpResponse<String> denied = publish("user.denied-bob.sync", "{}");
         assertEquals(403, denied.statusCode());
