@@ -16,10 +16,11 @@ public interface SyncConfig {
     boolean coalesceProgress();
 
     /**
-     * How long an invocation may take before it must answer, counted from its start: the Lambda
-     * function's timeout less a margin. Funqy does not pass Lambda's remaining time to the function.
+     * The most an invocation may take, counted from its start. Lambda's own deadline, less
+     * {@code sync.publish.deadline-margin}, bounds it too when the runtime passes it on (contract,
+     * amendment 1): the function answers by whichever comes first.
      */
-    @WithDefault("25s")
+    @WithDefault("15m")
     Duration timeBudget();
 
     Publish publish();
@@ -66,13 +67,11 @@ public interface SyncConfig {
         @WithDefault("100")
         long retryDelayMs();
 
-        /** Kept free at the end of the budget for answering Lambda once the last publish is back. */
+        /**
+         * Kept free before the deadline to answer Lambda once publishing is over: settling what
+         * came back, the log lines, the answer itself.
+         */
         @WithDefault("250ms")
         Duration deadlineMargin();
-
-        /** The time left that an attempt needs before it may start: its timeout and the margin. */
-        default Duration attemptNeeds() {
-            return Duration.ofMillis(attemptTimeoutMs()).plus(deadlineMargin());
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.syncfanout.fanout;
 
+import java.util.List;
+
 /** What publishing a plan came to: the ledger of every record and the figures for the summary. */
-record DispatchResult(RecordLedger ledger, int publishes, int retries, long bytes, int notAttempted,
-        java.util.List<Long> publishLatenciesMs) {
+record DispatchResult(RecordLedger ledger, int publishes, int retries, long bytes, List<Long> publishLatenciesMs) {
 }

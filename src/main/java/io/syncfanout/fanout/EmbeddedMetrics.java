@@ -34,13 +34,18 @@ final class EmbeddedMetrics {
 
         root.put("FunctionName", functionName);
         metric(root, metrics, "RecordsReceived", "Count", summary.records());
-        metric(root, metrics, "RecordsInvalid", "Count", summary.invalid());
         metric(root, metrics, "RecordsSuperseded", "Count", summary.superseded());
         metric(root, metrics, "RecordsFailed", "Count", summary.failed());
-        metric(root, metrics, "RecordsNotAttempted", "Count", summary.notAttempted());
+        for (FailureKind kind : FailureKind.values()) {
+            metric(root, metrics, kind.metric(), "Count", summary.failed(kind));
+        }
         metric(root, metrics, "Publishes", "Count", summary.publishes());
         metric(root, metrics, "PublishRetries", "Count", summary.retries());
         metric(root, metrics, "BytesPublished", "Bytes", summary.bytes());
+        metric(root, metrics, "RateLimitedAnswers", "Count", summary.rateLimitedAnswers());
+        metric(root, metrics, "RateLimitPause", "Milliseconds", summary.rateLimitPausedMillis());
+        metric(root, metrics, "CircuitOpened", "Count", summary.circuitOpened());
+        metric(root, metrics, "CircuitOpen", "None", summary.circuitOpen() ? 1 : 0);
         metric(root, metrics, "InvocationDuration", "Milliseconds", summary.millis());
         if (!summary.publishLatenciesMs().isEmpty()) {
             metrics.addObject().put("Name", "PublishLatency").put("Unit", "Milliseconds");

@@ -1,23 +1,49 @@
 package io.syncfanout.fanout;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one line per invocation an on-call engineer reads first: what came in, what went out, what
- * SQS will deliver again.
+ * SQS will deliver again and why, and how PubNub behaved.
  *
+ * @param failedByKind records in {@code batchItemFailures}, by why they are there
  * @param publishLatenciesMs each acknowledged publish's time from first attempt to acknowledgement
+ * @param rateLimitedAnswers 429 answers during the invocation
+ * @param rateLimitPausedMillis how long those 429s held publishing
+ * @param circuitOpened times the circuit breaker opened during the invocation
+ * @param circuitOpen whether it was open when the invocation answered
  */
-record InvocationSummary(int records, int invalid, int superseded, int duplicates, int publishes, int retries,
-        int failed, int notAttempted, long bytes, long millis, List<Long> publishLatenciesMs) {
+record InvocationSummary(int records, int superseded, int duplicates, int publishes, int retries, long bytes,
+        Map<FailureKind, Integer> failedByKind, long millis, List<Long> publishLatenciesMs, long rateLimitedAnswers,
+        long rateLimitPausedMillis, int circuitOpened, boolean circuitOpen) {
 
     InvocationSummary {
+        EnumMap<FailureKind, Integer> every = new EnumMap<>(FailureKind.class);
+        for (FailureKind kind : FailureKind.values()) {
+            every.put(kind, failedByKind.getOrDefault(kind, 0));
+        }
+        failedByKind = java.util.Collections.unmodifiableMap(every);
         publishLatenciesMs = List.copyOf(publishLatenciesMs);
     }
 
+    int failed() {
+        return failedByKind.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    int failed(FailureKind kind) {
+        return failedByKind.get(kind);
+    }
+
     String text() {
-        return "sync-fanout invocation: records=" + records + " invalid=" + invalid + " superseded=" + superseded
-                + " duplicates=" + duplicates + " publishes=" + publishes + " retries=" + retries + " failed=" + failed
-                + " not_attempted=" + notAttempted + " bytes=" + bytes + " ms=" + millis;
+        StringBuilder line = new StringBuilder("sync-fanout invocation: records=").append(records)
+                .append(" superseded=").append(superseded).append(" duplicates=").append(duplicates)
+                .append(" publishes=").append(publishes).append(" retries=").append(retries).append(" bytes=").append(bytes)
+                .append(" failed=").append(failed());
+        failedByKind.forEach((kind, count) -> line.append(' ').append(kind.key()).append('=').append(count));
+        return line.append(" rate_limited=").append(rateLimitedAnswers).append(" paused_ms=").append(rateLimitPausedMillis)
+                .append(" circuit=").append(circuitOpen ? "open" : "closed").append(" ms=").append(millis)
+                .toString();
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -24,48 +25,63 @@ import io.syncfanout.plan.ChannelQueue;
 import io.syncfanout.plan.PlannedItem;
 import io.syncfanout.plan.PublishPlan;
 import io.syncfanout.pubnub.Deadline;
-import io.syncfanout.pubnub.PubNubGateway;
 import io.syncfanout.pubnub.PublishFailure;
+import io.syncfanout.pubnub.PublishPacing;
+import io.syncfanout.pubnub.Publisher;
 import io.syncfanout.record.InvalidRecord;
 import io.syncfanout.record.SqsRecord;
 
 /**
- * Publishes a plan: channels at once up to {@code sync.publish.concurrency}, each channel's
- * publishes one after another so its items keep their order, FIFO groups in order, and no publish
- * started once the deadline leaves no room for it.
+ * Publishes a plan: channels at once up to {@code sync.publish.concurrency} (fewer while PubNub
+ * rate-limits, {@link PublishPacing}), each channel's publishes one after another so its items keep
+ * their order, FIFO groups in order, and no publish started once the deadline leaves no room for it.
  */
 @Singleton
 public class PublishDispatcher {
 
     private static final Logger LOG = Logger.getLogger(PublishDispatcher.class);
 
-    private final PubNubGateway gateway;
+    private final Publisher gateway;
     private final BatchPacker packer;
+    private final PublishPacing pacing;
     private final int concurrency;
     private final int maxMessages;
-    private final Duration attemptNeeds;
-    private final long attemptTimeoutMs;
+    private final Duration attemptTimeout;
+    private final Duration grace;
 
-    public PublishDispatcher(PubNubGateway gateway, BatchPacker packer, SyncConfig config) {
+    @Inject
+    public PublishDispatcher(Publisher gateway, BatchPacker packer, PublishPacing pacing, SyncConfig config) {
+        this(gateway, packer, pacing, config.publish().concurrency(), config.batch().maxMessages(),
+                Duration.ofMillis(config.publish().attemptTimeoutMs()), config.publish().deadlineMargin().dividedBy(2));
+    }
+
+    /**
+     * @param grace how long past the deadline answers already on their way are awaited: every attempt
+     *        started was due to end by the deadline, so what is still out then is an answer the
+     *        event loop has not handed over yet, or a timeout about to fire
+     */
+    PublishDispatcher(Publisher gateway, BatchPacker packer, PublishPacing pacing, int concurrency, int maxMessages,
+            Duration attemptTimeout, Duration grace) {
         this.gateway = gateway;
         this.packer = packer;
-        this.concurrency = config.publish().concurrency();
-        this.maxMessages = config.batch().maxMessages();
-        this.attemptTimeoutMs = config.publish().attemptTimeoutMs();
-        this.attemptNeeds = config.publish().attemptNeeds();
+        this.pacing = pacing;
+        this.concurrency = concurrency;
+        this.maxMessages = maxMessages;
+        this.attemptTimeout = attemptTimeout;
+        this.grace = grace;
     }
 
     /** Publishes what it can and returns where every record ended. */
     DispatchResult dispatch(List<SqsRecord> all, PublishPlan plan, Deadline deadline) {
         RecordLedger ledger = new RecordLedger(all);
         for (InvalidRecord invalid : plan.invalid()) {
-            ledger.fail(invalid.source(), invalid.reason());
+            ledger.fail(invalid.source(), FailureKind.INVALID, invalid.reason());
         }
         Run run = new Run(ledger, deadline);
         plan.channels().forEach(queue -> run.channels.add(new Channel(queue)));
         run.idle.addAll(run.channels);
         run.go();
-        return new DispatchResult(ledger, run.publishes, run.retries, run.bytes, run.notAttempted, run.latenciesMs);
+        return new DispatchResult(ledger, run.publishes, run.retries, run.bytes, run.latenciesMs);
     }
 
     /** One invocation's publishing; only the invocation's thread touches it. */
@@ -83,9 +99,11 @@ public class PublishDispatcher {
         int publishes;
         int retries;
         long bytes;
-        int notAttempted;
         final List<Long> latenciesMs = new ArrayList<>();
-        boolean stopped;
+        /** The deadline left no room for another publish. */
+        boolean outOfTime;
+        /** A 429 holds new publishes while some channel still has one to start. */
+        boolean heldByRateLimit;
         /** Publishes started and not yet answered. */
         final Set<ChannelBatch> awaiting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -98,38 +116,65 @@ public class PublishDispatcher {
             while (true) {
                 sweepDoomed();
                 startWhatCan();
-                if (awaiting.isEmpty()) {
+                if (awaiting.isEmpty() && !heldByRateLimit) {
                     break;
                 }
                 Completion done = awaitCompletion();
-                if (done == null) {
+                if (done != null) {
+                    settleAndReturn(done);
+                } else if (deadline.remaining().isNegative() || deadline.remaining().isZero()) {
                     break;
                 }
-                awaiting.remove(done.batch);
-                settle(done);
-                idle.addLast(done.channel);
+            }
+            // Answers that arrive by the deadline count (amendment 10): take in those already here or
+            // on their way before reporting the rest.
+            long graceEnd = System.nanoTime() + grace.toNanos();
+            for (Completion done = completions.poll(); done != null || !awaiting.isEmpty(); done = completions.poll()) {
+                if (done == null) {
+                    done = awaitUntil(graceEnd);
+                    if (done == null) {
+                        break;
+                    }
+                }
+                settleAndReturn(done);
             }
             // A publish still out may yet arrive: reported failed, it is published again on redelivery
             // and subscribers drop the duplicate by message_id.
             for (ChannelBatch batch : awaiting) {
                 for (SqsRecord record : batch.records()) {
-                    ledger.fail(record, "publish to " + batch.channel()
-                            + " had no answer before the invocation's time budget (sync.time-budget) ran out");
+                    ledger.fail(record, FailureKind.OUT_OF_TIME, "publish to " + batch.channel() + " had no answer before "
+                            + deadline.description() + " ran out");
                 }
             }
-            String reason = stopped || !awaiting.isEmpty()
-                    ? "not attempted: the invocation's time budget (sync.time-budget) ran out"
-                    : "not published: it waits on a record that was not delivered";
+            boolean timeRanOut = outOfTime || heldByRateLimit || !awaiting.isEmpty();
             for (SqsRecord record : ledger.pending()) {
-                ledger.fail(record, reason);
-                notAttempted++;
+                if (timeRanOut) {
+                    ledger.fail(record, FailureKind.OUT_OF_TIME, "not attempted: " + deadline.description() + " ran out");
+                } else {
+                    ledger.fail(record, FailureKind.BEHIND_FAILURE, "not published: it waits on a record that was not delivered");
+                }
             }
         }
 
+        private void settleAndReturn(Completion done) {
+            awaiting.remove(done.batch);
+            settle(done);
+            idle.addLast(done.channel);
+        }
+
+        /** The next answer; or null once the deadline passes, or once a rate-limit pause ends. */
         private Completion awaitCompletion() {
+            long until = deadline.atNanos();
+            if (heldByRateLimit) {
+                long pauseEnd = System.nanoTime() + pacing.pause().toNanos();
+                until = pauseEnd - until < 0 ? pauseEnd : until;
+            }
+            return awaitUntil(until);
+        }
+
+        private Completion awaitUntil(long nanoTime) {
             try {
-                long waitNanos = Math.max(0, deadline.remaining().toNanos());
-                return completions.poll(waitNanos, TimeUnit.NANOSECONDS);
+                return completions.poll(Math.max(0, nanoTime - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
@@ -137,16 +182,24 @@ public class PublishDispatcher {
         }
 
         private void startWhatCan() {
+            heldByRateLimit = false;
+            int allowed = Math.min(concurrency, pacing.allowedInFlight());
+            boolean paused = !pacing.pause().isZero();
             // Each idle channel is looked at once: it starts a publish, is done, or waits (its head
             // waits on a record of another channel, FIFO) and keeps its turn for the next answer.
-            for (int looked = idle.size(); looked > 0 && awaiting.size() < concurrency && !stopped; looked--) {
+            for (int looked = idle.size(); looked > 0 && awaiting.size() < allowed && !outOfTime; looked--) {
                 Channel channel = idle.pollFirst();
                 if (channel.isDone()) {
                     continue;
                 }
-                if (!deadline.allows(attemptNeeds)) {
+                if (paused) {
                     idle.addFirst(channel);
-                    stopped = true;
+                    heldByRateLimit = true;
+                    return;
+                }
+                if (!deadline.allows(attemptTimeout)) {
+                    idle.addFirst(channel);
+                    outOfTime = true;
                     return;
                 }
                 ChannelBatch batch = channel.next(ledger);
@@ -193,14 +246,11 @@ public class PublishDispatcher {
                 LOG.infof("PubNub refused %s as too large (HTTP 413); publishing it in two halves", batch);
                 return;
             }
-            if (done.attempts == 0) {
-                notAttempted += batch.records().size();
-            }
             String reason = "publish to " + batch.channel()
                     + (done.attempts == 0 ? " not attempted: " : " failed after " + plural(done.attempts, "attempt") + ": ")
                     + describe(done.failure);
             for (SqsRecord record : batch.records()) {
-                ledger.fail(record, reason);
+                ledger.fail(record, kindOf(done.failure), reason);
             }
         }
 
@@ -220,15 +270,28 @@ public class PublishDispatcher {
         return count + " " + noun + (count == 1 ? "" : "s");
     }
 
+    private static FailureKind kindOf(Throwable failure) {
+        if (failure instanceof PublishFailure.Rejected) {
+            return FailureKind.REFUSED;
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return FailureKind.FAILED_FAST;
+        }
+        if (failure instanceof PublishFailure.OutOfTime) {
+            return FailureKind.OUT_OF_TIME;
+        }
+        return FailureKind.UNDELIVERED;
+    }
+
     private String describe(Throwable failure) {
         if (failure instanceof PublishFailure) {
             return failure.getMessage();
         }
         if (failure instanceof TimeoutException) {
-            return "no answer from PubNub within the " + attemptTimeoutMs + " ms attempt timeout (sync.publish.attempt-timeout-ms)";
+            return "no answer from PubNub within the " + attemptTimeout.toMillis() + " ms attempt timeout (sync.publish.attempt-timeout-ms)";
         }
         if (failure instanceof CircuitBreakerOpenException) {
-            return "the circuit breaker is open after repeated PubNub failures";
+            return "the circuit breaker is open: PubNub failed with 5xx answers or refused/reset connections";
         }
         return "unexpected " + failure.getClass().getSimpleName();
     }
@@ -309,7 +372,8 @@ public class PublishDispatcher {
             for (SqsRecord place : item.placeRecords()) {
                 if (ledger.isFailed(place)) {
                     String reason = ledger.reason(place);
-                    item.records().forEach(record -> ledger.fail(record, reason));
+                    FailureKind kind = ledger.kind(place);
+                    item.records().forEach(record -> ledger.fail(record, kind, reason));
                     return true;
                 }
             }

@@ -24,6 +24,7 @@ final class RecordLedger {
     private final SqsRecord[] records;
     private final State[] states;
     private final String[] reasons;
+    private final FailureKind[] kinds;
     private final Map<String, int[]> groups = new HashMap<>();
     private final int[] indexInGroup;
     private final Map<String, Integer> deliveredPrefix = new HashMap<>();
@@ -34,6 +35,7 @@ final class RecordLedger {
         records = all.toArray(SqsRecord[]::new);
         states = new State[records.length];
         reasons = new String[records.length];
+        kinds = new FailureKind[records.length];
         indexInGroup = new int[records.length];
         java.util.Arrays.fill(states, State.PENDING);
         Map<String, List<Integer>> members = new HashMap<>();
@@ -56,8 +58,8 @@ final class RecordLedger {
     }
 
     /** Fails the record and, on a FIFO queue, every later record of its group. */
-    void fail(SqsRecord record, String reason) {
-        failOne(record.position(), reason);
+    void fail(SqsRecord record, FailureKind kind, String reason) {
+        failOne(record.position(), kind, reason);
         if (record.isFifo()) {
             int[] group = groups.get(record.messageGroupId());
             String cascade = "not published: record " + record.messageId() + " before it in FIFO message group '"
@@ -67,17 +69,18 @@ final class RecordLedger {
                 // failed too: SQS must not see the group advance past a failure.
                 if (states[group[i]] != State.FAILED) {
                     states[group[i]] = State.PENDING;
-                    failOne(group[i], cascade);
+                    failOne(group[i], FailureKind.BEHIND_FAILURE, cascade);
                 }
             }
             groupFailedSinceLastAsk = true;
         }
     }
 
-    private void failOne(int position, String reason) {
+    private void failOne(int position, FailureKind kind, String reason) {
         if (states[position] != State.FAILED) {
             states[position] = State.FAILED;
             reasons[position] = reason;
+            kinds[position] = kind;
             failedInOrder.add(records[position]);
         }
     }
@@ -139,6 +142,10 @@ final class RecordLedger {
 
     String reason(SqsRecord record) {
         return reasons[record.position()];
+    }
+
+    FailureKind kind(SqsRecord record) {
+        return kinds[record.position()];
     }
 
     List<SqsRecord> pending() {

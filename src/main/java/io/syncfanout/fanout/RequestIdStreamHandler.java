@@ -12,10 +12,12 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.quarkus.funqy.lambda.FunqyStreamHandler;
 
 /**
- * The handler for Lambda's managed Java runtime: Funqy's own, with the invocation's request id put
- * in the log context first, as Quarkus's poll loop does on {@code provided.al2023}. Funqy does not
- * pass Lambda's {@code Context} on, so this is the one place the request id can be had.
- * {@code io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest} works too, without the id.
+ * The handler for Lambda's managed Java runtime: Funqy's own, with what Lambda's {@code Context}
+ * says handed on first, since Funqy does not pass the context to the function: the request id, into
+ * the log context as Quarkus's poll loop puts it on {@code provided.al2023}, and the invocation's
+ * deadline (contract, amendment 1; {@link LambdaDeadline}).
+ * {@code io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest} works too, but knows neither:
+ * with it, only {@code sync.time-budget} bounds an invocation.
  */
 public class RequestIdStreamHandler implements RequestStreamHandler {
 
@@ -28,6 +30,10 @@ public class RequestIdStreamHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         if (context != null && context.getAwsRequestId() != null) {
             MDC.put(REQUEST_ID, context.getAwsRequestId());
+        }
+        // Without Lambda's deadline header the runtime reports no time left at all: ignore that.
+        if (context != null && context.getRemainingTimeInMillis() > 0) {
+            LambdaDeadline.set(System.currentTimeMillis() + context.getRemainingTimeInMillis());
         }
         try {
             funqy.handleRequest(input, output, context);

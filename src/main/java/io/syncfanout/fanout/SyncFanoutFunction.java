@@ -1,7 +1,7 @@
 package io.syncfanout.fanout;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +20,8 @@ import io.syncfanout.config.SyncConfig;
 import io.syncfanout.plan.PublishPlan;
 import io.syncfanout.plan.PublishPlanner;
 import io.syncfanout.pubnub.Deadline;
+import io.syncfanout.pubnub.PublishCircuit;
+import io.syncfanout.pubnub.PublishPacing;
 import io.syncfanout.record.ReadResult;
 import io.syncfanout.record.RecordReader;
 import io.syncfanout.record.SqsRecord;
@@ -46,13 +48,22 @@ public class SyncFanoutFunction {
     PublishDispatcher dispatcher;
 
     @Inject
+    PublishCircuit circuit;
+
+    @Inject
+    PublishPacing pacing;
+
+    @Inject
     SyncConfig config;
 
     @Funq("fanout")
     public SQSBatchResponse fanout(SQSEvent event) {
         long start = System.nanoTime();
-        Deadline deadline = Deadline.after(config.timeBudget(), start);
+        Deadline deadline = LambdaDeadline.forInvocation(start, config.timeBudget(), config.publish().deadlineMargin());
         List<SqsRecord> records = records(event);
+        circuit.beginInvocation();
+        int circuitOpenedBefore = circuit.timesOpened();
+        PublishPacing.Totals pacingBefore = pacing.totals();
 
         List<ReadResult> read = new ArrayList<>(records.size());
         for (SqsRecord record : records) {
@@ -65,22 +76,22 @@ public class SyncFanoutFunction {
 
         Set<String> failedIds = new LinkedHashSet<>();
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        Map<FailureKind, Integer> failedByKind = new EnumMap<>(FailureKind.class);
         for (SqsRecord record : result.ledger().failed()) {
+            FailureKind kind = result.ledger().kind(record);
             if (failedIds.add(record.messageId())) {
                 failures.add(new SQSBatchResponse.BatchItemFailure(record.messageId()));
+                failedByKind.merge(kind, 1, Integer::sum);
             }
-        }
-        Set<Integer> rejected = new HashSet<>();
-        plan.invalid().forEach(invalid -> rejected.add(invalid.source().position()));
-        for (SqsRecord record : result.ledger().failed()) {
-            if (!rejected.contains(record.position())) {
+            if (kind != FailureKind.INVALID) {
                 LOG.warnf("record %s failed: %s", record.messageId(), result.ledger().reason(record));
             }
         }
 
-        InvocationSummary summary = new InvocationSummary(records.size(), plan.invalid().size(), plan.superseded(),
-                plan.duplicates(), result.publishes(), result.retries(), failedIds.size(), result.notAttempted(),
-                result.bytes(), (System.nanoTime() - start) / 1_000_000, result.publishLatenciesMs());
+        PublishPacing.Totals paced = pacing.totals().since(pacingBefore);
+        InvocationSummary summary = new InvocationSummary(records.size(), plan.superseded(), plan.duplicates(), result.publishes(),
+                result.retries(), result.bytes(), failedByKind, (System.nanoTime() - start) / 1_000_000, result.publishLatenciesMs(),
+                paced.rateLimitedAnswers(), paced.pausedMillis(), circuit.timesOpened() - circuitOpenedBefore, circuit.isOpen());
         logSummary(summary);
         return new SQSBatchResponse(failures);
     }

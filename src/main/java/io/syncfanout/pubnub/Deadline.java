@@ -2,11 +2,16 @@ package io.syncfanout.pubnub;
 
 import java.time.Duration;
 
-/** The moment an invocation must have answered by, on the monotonic clock. */
-public record Deadline(long atNanos) {
+/**
+ * The moment an invocation's publishing must be over, on the monotonic clock, so that it can still
+ * answer Lambda in time.
+ *
+ * @param description what set it, as a failure reason names it
+ */
+public record Deadline(long atNanos, String description) {
 
     public static Deadline after(Duration budget, long startNanos) {
-        return new Deadline(startNanos + budget.toNanos());
+        return new Deadline(startNanos + budget.toNanos(), "the time budget (sync.time-budget)");
     }
 
     public Duration remaining() {

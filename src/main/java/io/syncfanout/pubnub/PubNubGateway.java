@@ -7,7 +7,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
@@ -17,11 +16,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.faulttolerance.api.AsynchronousNonBlocking;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.faulttolerance.api.CustomBackoff;
 import io.smallrye.mutiny.Uni;
@@ -31,34 +27,31 @@ import io.syncfanout.config.SyncConfig;
 /**
  * The one bean that talks to PubNub. Resilience is declared here and tuned from
  * application.properties ({@code quarkus.fault-tolerance."io.syncfanout.pubnub.PubNubGateway/publish".*}):
- * every attempt gets a timeout, failures the contract calls retryable are retried with backoff, and
- * an outage opens the circuit so the rest of the batch fails fast instead of waiting out timeouts.
+ * every attempt gets a timeout, failures the contract calls retryable are retried with backoff, a
+ * 429 slows the whole function down ({@link PublishPacing}), and an outage of PubNub's (5xx, refused
+ * or reset connections, and nothing else: amendment 2) opens the circuit so the rest of the batch
+ * fails fast instead of waiting out retries.
  */
 @ApplicationScoped
-public class PubNubGateway {
-
-    /** The circuit breaker's name, for {@code CircuitBreakerMaintenance}. */
-    public static final String CIRCUIT = "pubnub-publish";
-    private static final Logger LOG = Logger.getLogger(PubNubGateway.class);
+public class PubNubGateway implements Publisher {
 
     private final PubNubPublishApi api;
     private final PubNubConfig pubnub;
     private final Optional<RequestSigner> signer;
-    private final Duration attemptNeeds;
+    private final Duration attemptTimeout;
     private final Redaction redaction;
+    private final PublishResponses responses;
+    private final PublishPacing pacing;
 
-    public PubNubGateway(@RestClient PubNubPublishApi api, PubNubConfig pubnub, SyncConfig sync) {
+    public PubNubGateway(@RestClient PubNubPublishApi api, PubNubConfig pubnub, SyncConfig sync, PublishPacing pacing) {
         this.api = api;
         this.pubnub = pubnub;
         this.signer = pubnub.secretKey().filter(s -> !s.isBlank())
                 .map(secret -> new RequestSigner(subscribeKey(pubnub), publishKey(pubnub), secret));
-        this.attemptNeeds = sync.publish().attemptNeeds();
+        this.attemptTimeout = Duration.ofMillis(sync.publish().attemptTimeoutMs());
         this.redaction = Redaction.of(pubnub);
-    }
-
-    /** An on-call engineer sees the circuit open and close in the log, not only its effects. */
-    void watchCircuit(@Observes StartupEvent event, CircuitBreakerMaintenance circuits) {
-        circuits.onStateChange(CIRCUIT, state -> LOG.warnf("PubNub circuit breaker '%s' is now %s", CIRCUIT, state));
+        this.responses = new PublishResponses(redaction);
+        this.pacing = pacing;
     }
 
     /**
@@ -67,22 +60,24 @@ public class PubNubGateway {
      *
      * @param attempts counts this publish's attempts, for the log and the retry figures
      */
+    @Override
     @AsynchronousNonBlocking
     @Retry(maxRetries = 3, delay = 100, jitter = 0,
             retryOn = { PublishFailure.Retryable.class, TimeoutException.class },
             abortOn = { PublishFailure.Rejected.class, PublishFailure.OutOfTime.class, CircuitBreakerOpenException.class })
     @CustomBackoff(PublishBackoff.class)
-    @CircuitBreakerName(CIRCUIT)
+    @CircuitBreakerName(PublishCircuit.NAME)
     // Opens on an outage (three in four of the last 40 attempts failing), not on the scattered
-    // failures a busy network produces: those are what retries are for.
+    // failures a busy network produces: those are what retries are for. Only PubNub's own failures
+    // count; everything else, 429s and timeouts included, is a success to the circuit (amendment 2).
     @CircuitBreaker(requestVolumeThreshold = 40, failureRatio = 0.75, delay = 5_000, successThreshold = 3,
-            skipOn = { PublishFailure.Rejected.class, PublishFailure.OutOfTime.class })
+            failOn = PublishFailure.Outage.class)
     @Timeout(2000)
     public Uni<PublishAck> publish(String channel, byte[] body, Deadline deadline, AtomicInteger attempts) {
-        if (!deadline.allows(attemptNeeds)) {
-            return Uni.createFrom().failure(new PublishFailure.OutOfTime(
-                    Math.max(0, deadline.remaining().toMillis()) + " ms left of the time budget (sync.time-budget), an attempt may take up to "
-                    + attemptNeeds.toMillis() + " ms"));
+        if (!deadline.allows(attemptTimeout)) {
+            return Uni.createFrom().failure(new PublishFailure.OutOfTime(Math.max(0, deadline.remaining().toMillis())
+                    + " ms left before " + deadline.description() + " runs out, and an attempt may take up to "
+                    + attemptTimeout.toMillis() + " ms"));
         }
         attempts.incrementAndGet();
         String publishKey = publishKey(pubnub);
@@ -103,34 +98,51 @@ public class PubNubGateway {
                 encode(params.get("uuid")), "1", encode(params.get("auth")), encode(params.get("timestamp")),
                 encode(signature), body)
                 .onFailure(failure -> !(failure instanceof PublishFailure))
-                .transform(failure -> new PublishFailure.Retryable(redaction.apply(describe(failure))))
+                .transform(this::connectionFailure)
                 .map(response -> read(response, deadline));
     }
 
     private PublishAck read(Response response, Deadline deadline) {
         try (response) {
             String body = response.hasEntity() ? response.readEntity(String.class) : "";
-            try {
-                return PublishResponses.read(response.getStatus(), body, response.getHeaderString(HttpHeaders.RETRY_AFTER));
-            } catch (PublishFailure.Retryable failure) {
-                long wait = failure.retryAfterMillis();
-                if (wait > 0 && !deadline.allows(attemptNeeds.plusMillis(wait))) {
-                    throw new PublishFailure.OutOfTime(redaction.apply(failure.getMessage())
-                            + "; waiting that long would run past the deadline");
-                }
-                throw failure;
+            PublishAck ack = responses.read(response.getStatus(), body, response.getHeaderString(HttpHeaders.RETRY_AFTER));
+            pacing.acknowledged();
+            return ack;
+        } catch (PublishFailure.RateLimited limited) {
+            pacing.rateLimited(limited.retryAfterMillis());
+            long wait = limited.retryAfterMillis();
+            if (wait > 0 && !deadline.allows(attemptTimeout.plusMillis(wait))) {
+                throw new PublishFailure.OutOfTime(limited.getMessage() + "; waiting that long would run past the deadline");
             }
+            throw limited;
         }
     }
 
-    private static String describe(Throwable failure) {
+    /**
+     * A request that got no answer. A refused or reset connection is PubNub's outage; anything else
+     * (a connect timeout on a starved CPU, a TLS or name lookup failure) is retried without counting.
+     */
+    private PublishFailure connectionFailure(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause
                 && (cause.getMessage() == null || cause instanceof jakarta.ws.rs.ProcessingException)) {
             cause = cause.getCause();
         }
         String message = cause.getMessage();
-        return "connection error: " + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        String reason = redaction.apply("connection error: " + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+        return isRefusedOrReset(failure) ? new PublishFailure.Outage(reason) : new PublishFailure.Retryable(reason);
+    }
+
+    private static boolean isRefusedOrReset(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage() == null ? "" : cause.getMessage();
+            if (cause instanceof java.net.ConnectException && !cause.getClass().getSimpleName().contains("Timeout")
+                    || cause instanceof io.vertx.core.http.HttpClosedException
+                    || message.contains("Connection reset") || message.contains("reset by peer") || message.contains("refused")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String encode(String value) {

@@ -2,18 +2,29 @@ package io.syncfanout.pubnub;
 
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.quarkus.arc.Arc;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 
 /**
  * The seed's backoff (100, 200, 400 ms from {@code @Retry(delay)}), each delay jittered by ±25% so
- * that many channels failing together do not retry in lockstep; a 429's {@code Retry-After} is
- * honoured when it asks for longer. SmallRye creates one instance per guarded call.
+ * that many channels failing together do not retry in lockstep. No retry starts while a 429 holds
+ * the whole function ({@link PublishPacing}), and a 429's own {@code Retry-After} is honoured when it
+ * asks for longer. SmallRye creates one instance per guarded call, by reflection.
  */
 @RegisterForReflection
 public class PublishBackoff implements CustomBackoffStrategy {
 
+    private final PublishPacing pacing;
     private long nextBase;
+
+    public PublishBackoff() {
+        this(Arc.container().instance(PublishPacing.class).get());
+    }
+
+    PublishBackoff(PublishPacing pacing) {
+        this.pacing = pacing;
+    }
 
     @Override
     public void init(long initialDelayInMillis) {
@@ -24,10 +35,10 @@ public class PublishBackoff implements CustomBackoffStrategy {
     public long nextDelayInMillis(Throwable failure) {
         long base = nextBase;
         nextBase = Math.min(base * 2, 60_000);
-        long jittered = base + ThreadLocalRandom.current().nextLong(-base / 4, base / 4 + 1);
-        if (failure instanceof PublishFailure.Retryable retryable && retryable.retryAfterMillis() > jittered) {
-            return retryable.retryAfterMillis();
+        long delay = base + ThreadLocalRandom.current().nextLong(-base / 4, base / 4 + 1);
+        if (failure instanceof PublishFailure.RateLimited limited) {
+            delay = Math.max(delay, limited.retryAfterMillis());
         }
-        return jittered;
+        return Math.max(delay, pacing.pause().toMillis());
     }
 }

@@ -2,7 +2,8 @@ package io.syncfanout.pubnub;
 
 /**
  * Why a publish attempt did not get PubNub's acknowledgement. The message is what the log and the
- * record's failure reason show: it never carries a key, a signature or a message body.
+ * record's failure reason show: it never carries a key, a signature, a query string or a message
+ * body ({@link Redaction}).
  */
 public abstract sealed class PublishFailure extends RuntimeException
         permits PublishFailure.Retryable, PublishFailure.Rejected, PublishFailure.OutOfTime {
@@ -11,20 +12,36 @@ public abstract sealed class PublishFailure extends RuntimeException
         super(message, null, false, false);
     }
 
-    /** 5xx, 429, connection errors, an answer that is not PubNub's: worth another attempt. */
-    public static final class Retryable extends PublishFailure {
+    /**
+     * Worth another attempt, and not PubNub's fault as far as the function can tell: an answer that
+     * is not PubNub's, a connection that failed some other way. The circuit breaker ignores these.
+     */
+    public static sealed class Retryable extends PublishFailure permits Outage, RateLimited {
+        public Retryable(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * PubNub signalling an outage (contract, amendment 2): a 5xx answer, or a refused or reset
+     * connection. The only failures the circuit breaker counts.
+     */
+    public static final class Outage extends Retryable {
+        public Outage(String message) {
+            super(message);
+        }
+    }
+
+    /** 429: PubNub asks the function to slow down, for {@code Retry-After} when it says so. */
+    public static final class RateLimited extends Retryable {
         private final long retryAfterMillis;
 
-        public Retryable(String message) {
-            this(message, 0);
-        }
-
-        public Retryable(String message, long retryAfterMillis) {
+        public RateLimited(String message, long retryAfterMillis) {
             super(message);
             this.retryAfterMillis = retryAfterMillis;
         }
 
-        /** What a 429's {@code Retry-After} asked for, or 0. */
+        /** What {@code Retry-After} asked for, or 0. */
         public long retryAfterMillis() {
             return retryAfterMillis;
         }

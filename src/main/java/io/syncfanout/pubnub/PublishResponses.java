@@ -12,18 +12,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads PubNub's answer to a publish (contract, section 3). PubNub labels it
- * {@code text/javascript}, so it arrives as text and is parsed here.
+ * {@code text/javascript}, so it arrives as text and is parsed here. What an error body says is
+ * redacted, then shortened, before it becomes part of a failure's message (amendment 9).
  */
-final class PublishResponses {
+record PublishResponses(Redaction redaction) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_QUOTED = 120;
-
-    private PublishResponses() {
-    }
+    static final int MAX_QUOTED = 120;
 
     /** The acknowledgement, or the {@link PublishFailure} that says what went wrong. */
-    static PublishAck read(int status, String body, String retryAfter) {
+    PublishAck read(int status, String body, String retryAfter) {
         if (status == 200) {
             JsonNode answer = parse(body);
             if (answer != null && answer.isArray() && answer.path(0).isNumber() && answer.path(0).asInt() == 1) {
@@ -34,21 +32,19 @@ final class PublishResponses {
         String detail = "HTTP " + status + ": " + errorMessage(body);
         if (status == 429) {
             long waitMillis = retryAfterMillis(retryAfter);
-            return fail(new PublishFailure.Retryable(detail + (waitMillis > 0 ? " (Retry-After " + waitMillis + " ms)" : ""),
-                    waitMillis));
+            throw new PublishFailure.RateLimited(detail + (waitMillis > 0 ? " (Retry-After " + waitMillis + " ms)" : ""), waitMillis);
         }
         if (status >= 400 && status < 500) {
-            return fail(new PublishFailure.Rejected(status, detail));
+            throw new PublishFailure.Rejected(status, detail);
         }
-        return fail(new PublishFailure.Retryable(detail));
-    }
-
-    private static PublishAck fail(PublishFailure failure) {
-        throw failure;
+        if (status >= 500) {
+            throw new PublishFailure.Outage(detail);
+        }
+        throw new PublishFailure.Retryable(detail);
     }
 
     /** PubNub errors come as arrays ({@code [0,"Invalid JSON"]}) or objects with a {@code message}. */
-    static String errorMessage(String body) {
+    String errorMessage(String body) {
         JsonNode answer = parse(body);
         if (answer != null && answer.isArray() && answer.path(1).isTextual()) {
             return quote(answer.path(1).asText());
@@ -88,11 +84,14 @@ final class PublishResponses {
         }
     }
 
-    private static String quote(String text) {
+    /** Redacted first, then cut: a key cut in half would no longer be recognised. */
+    private String quote(String text) {
         if (text == null) {
             return "(empty body)";
         }
-        String oneLine = text.replaceAll("\\p{Cntrl}", " ").strip();
-        return oneLine.length() > MAX_QUOTED ? oneLine.substring(0, MAX_QUOTED) + "…" : oneLine;
+        String oneLine = redaction.apply(text).replaceAll("\\p{Cntrl}", " ").strip();
+        return oneLine.codePointCount(0, oneLine.length()) > MAX_QUOTED
+                ? oneLine.substring(0, oneLine.offsetByCodePoints(0, MAX_QUOTED)) + "…"
+                : oneLine;
     }
 }

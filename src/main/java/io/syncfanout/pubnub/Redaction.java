@@ -1,31 +1,47 @@
 package io.syncfanout.pubnub;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.syncfanout.config.PubNubConfig;
 
 /**
- * Removes configured keys from text that came from elsewhere (an HTTP library's exception, say)
- * before it reaches a log line or a failure reason.
+ * Cleans text that came from elsewhere (an error body PubNub or a proxy sent, an HTTP library's
+ * exception) before it reaches a log line or a failure reason (contract, amendment 9): no configured
+ * key in any encoding, no query string, no {@code auth} or {@code signature} value, no keys in a
+ * publish path. It runs on the whole text, before it is shortened, so no key is cut where the
+ * match would miss it.
  */
 public record Redaction(List<String> secrets) {
+
+    private static final String REDACTED = "[redacted]";
+    private static final Pattern PUBLISH_PATH = Pattern.compile("/publish/[^/\\s\"'<>]+/[^/\\s\"'<>]+/");
+    private static final Pattern QUERY = Pattern.compile("\\?[\\w.~%-]+=[^\\s\"'<>]*");
+    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)\\b(auth|signature)=[^&\\s\"'<>]*");
 
     public static Redaction of(PubNubConfig config) {
         return new Redaction(Stream.of(config.secretKey(), config.authKey(), config.publishKey(), config.subscribeKey())
                 .flatMap(Optional::stream)
                 .filter(s -> s.length() >= 4)
-                .flatMap(s -> Stream.of(s, PercentEncoding.encode(s)))
+                .flatMap(s -> Stream.of(s, PercentEncoding.encode(s), URLEncoder.encode(s, StandardCharsets.UTF_8)))
                 .distinct()
                 .toList());
     }
 
     public String apply(String text) {
+        if (text == null) {
+            return null;
+        }
         String redacted = text;
         for (String secret : secrets) {
-            redacted = redacted.replace(secret, "[redacted]");
+            redacted = redacted.replace(secret, REDACTED);
         }
-        return redacted;
+        redacted = PUBLISH_PATH.matcher(redacted).replaceAll("/publish/" + REDACTED + "/" + REDACTED + "/");
+        redacted = QUERY.matcher(redacted).replaceAll("?" + REDACTED);
+        return SECRET_PARAMETER.matcher(redacted).replaceAll("$1=" + REDACTED);
     }
 }

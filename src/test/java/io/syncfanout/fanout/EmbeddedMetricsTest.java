@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,8 @@ class EmbeddedMetricsTest {
         for (long i = 1; i <= 250; i++) {
             latencies.add(i);
         }
-        InvocationSummary summary = new InvocationSummary(2000, 3, 1000, 1, 200, 7, 4, 2, 265_000, 1490, latencies);
+        InvocationSummary summary = new InvocationSummary(2000, 1000, 1, 200, 7, 265_000,
+                Map.of(FailureKind.INVALID, 3, FailureKind.OUT_OF_TIME, 1), 1490, latencies, 12, 2_000, 1, true);
 
         JsonNode emf = JSON.readTree(EmbeddedMetrics.document(summary, "SyncFanout", "sync-fanout-prod", "req-1", 1_764_237_600_000L));
 
@@ -37,17 +39,27 @@ class EmbeddedMetricsTest {
         }
         assertEquals(2000, emf.path("RecordsReceived").asLong());
         assertEquals(4, emf.path("RecordsFailed").asLong());
+        assertEquals(3, emf.path("RecordsInvalid").asLong());
+        assertEquals(1, emf.path("RecordsOutOfTime").asLong());
+        assertEquals(0, emf.path("RecordsRefused").asLong(), "every kind is reported, zero included, so graphs have no gaps");
+        assertEquals(12, emf.path("RateLimitedAnswers").asLong());
+        assertEquals(2_000, emf.path("RateLimitPause").asLong());
+        assertEquals(1, emf.path("CircuitOpened").asLong());
+        assertEquals(1, emf.path("CircuitOpen").asLong());
         assertEquals(265_000, emf.path("BytesPublished").asLong());
         assertEquals(100, emf.path("PublishLatency").size(), "EMF takes at most 100 values");
         assertEquals(1, emf.path("PublishLatency").get(0).asLong());
         assertEquals(250, emf.path("PublishLatency").get(99).asLong());
         assertEquals("req-1", emf.path("requestId").asText());
-        assertTrue(emf.path("message").asText().startsWith("sync-fanout invocation: records=2000 invalid=3"));
+        assertEquals("sync-fanout invocation: records=2000 superseded=1000 duplicates=1 publishes=200 retries=7 bytes=265000 "
+                + "failed=4 invalid=3 refused=0 undelivered=0 failed_fast=0 out_of_time=1 behind_failure=0 rate_limited=12 "
+                + "paused_ms=2000 circuit=open ms=1490", emf.path("message").asText());
     }
 
     @Test
     void withoutPublishesThereIsNoLatencyMetric() throws Exception {
-        InvocationSummary summary = new InvocationSummary(1, 1, 0, 0, 0, 0, 1, 0, 0, 3, List.of());
+        InvocationSummary summary = new InvocationSummary(1, 0, 0, 0, 0, 0, Map.of(FailureKind.INVALID, 1), 3, List.of(), 0, 0, 0,
+                false);
         JsonNode emf = JSON.readTree(EmbeddedMetrics.document(summary, "NS", "f", null, 1L));
         assertTrue(emf.path("PublishLatency").isMissingNode());
         for (JsonNode metric : emf.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics")) {

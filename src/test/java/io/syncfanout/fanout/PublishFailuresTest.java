@@ -23,9 +23,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
-import io.syncfanout.pubnub.PubNubGateway;
 import io.syncfanout.testing.LogCapture;
 import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
@@ -178,7 +175,7 @@ class PublishFailuresTest extends StandInSuite {
     }
 
     @Test
-    void anOutageOpensTheCircuitAndTheRestFailsFast() {
+    void anOutageOpensTheCircuitTheRestFailsFastAndTheNextInvocationPublishesNormally() {
         pubnub.stubFor(post(urlPathMatching("/publish/.*")).atPriority(1)
                 .willReturn(pubnub(502, "<html>502 Bad Gateway</html>")));
         SqsEvents event = SqsEvents.standard();
@@ -186,20 +183,79 @@ class PublishFailuresTest extends StandInSuite {
             event.add(watchlist("out" + i, "film", "Add", i + 1));
         }
 
-        List<String> failed = Invoke.failedIds(event);
-
+        List<String> failed;
+        try (LogCapture log = new LogCapture()) {
+            failed = Invoke.failedIds(event);
+            assertTrue(log.anyContains("PubNub circuit breaker 'pubnub-publish' is now OPEN"), () -> String.join("\n", log.lines()));
+            assertTrue(log.anyContains("not attempted: the circuit breaker is open"), () -> String.join("\n", log.lines()));
+        }
         assertEquals(24, failed.size(), "every record is reported, none lost");
-        assertEquals(CircuitBreakerState.OPEN, CircuitBreakerMaintenance.get().currentState(PubNubGateway.CIRCUIT));
         int requests = pubnub.findAll(postRequestedFor(urlPathMatching("/publish/.*"))).size();
         assertTrue(requests <= 24 * 4 * 3 / 4, "the open circuit spared PubNub: " + requests + " of 96 attempts were sent");
 
-        // Next invocation, PubNub is back but the circuit is still open: fail fast, nothing sent.
+        // PubNub is back at once: the next invocation publishes normally (amendment 2).
         PubNubStandIn.acknowledgeEverything(pubnub);
         try (LogCapture log = new LogCapture()) {
-            assertEquals(List.of("m0"), Invoke.failedIds(oneUpdateFor("late")));
-            assertTrue(log.anyContains("circuit breaker is open"));
+            assertEquals(List.of(), Invoke.failedIds(oneUpdateFor("late")));
+            assertTrue(log.anyContains("is now CLOSED for a new invocation"), () -> String.join("\n", log.lines()));
         }
-        assertEquals(0, requestsTo("late").size());
+        assertEquals(1, requestsTo("late").size());
+    }
+
+    @Test
+    void aRateLimitStormDoesNotOpenTheCircuitAndTheNextInvocationPublishesEverything() {
+        pubnub.stubFor(post(urlPathMatching("/publish/.*")).atPriority(1)
+                .willReturn(pubnub(429, "{\"status\":429,\"error\":true,\"message\":\"Too Many Requests\"}").withHeader("Retry-After", "1")));
+        SqsEvents storm = SqsEvents.standard();
+        for (int i = 0; i < 8; i++) {
+            storm.add(watchlist("busy" + i, "film", "Add", i + 1));
+        }
+
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(8, Invoke.failedIds(storm).size(), "PubNub never let them through");
+            assertTrue(!log.anyContains("is now OPEN") && !log.anyContains("circuit breaker is open"), () -> String.join("\n", log.lines()));
+            assertTrue(log.anyContains("failed after 4 attempts: HTTP 429: Too Many Requests"), () -> String.join("\n", log.lines()));
+        }
+
+        PubNubStandIn.acknowledgeEverything(pubnub);
+        assertEquals(List.of(), Invoke.failedIds(storm), "the storm is over: everything goes out");
+        assertEquals(8, pubnub.findAll(postRequestedFor(urlPathMatching("/publish/.*"))).size());
+    }
+
+    @Test
+    void a429HoldsEveryPublishOfTheFunctionNotOnlyTheOneRefused() {
+        // FIFO groups make the order visible: each group's second record starts only after its first.
+        pubnub.stubFor(publishTo("lim").inScenario("limited").whenScenarioStateIs(STARTED)
+                .willReturn(pubnub(429, "[0,\"Too Many Requests\"]").withHeader("Retry-After", "1")).willSetStateTo("allowed"));
+        pubnub.stubFor(publishTo("lim").inScenario("limited").whenScenarioStateIs("allowed").willReturn(sent()));
+        pubnub.stubFor(publishTo("calm").willReturn(sent().withFixedDelay(300)));
+        SqsEvents event = SqsEvents.fifo();
+        event.add(watchlist("lim", "a", "Add", 1), "g1");
+        event.add(watchlist("calm", "b", "Add", 2), "g2");
+        event.add(watchlist("next", "c", "Add", 3), "g2");
+
+        assertEquals(List.of(), Invoke.failedIds(event));
+
+        long limited = requestsTo("lim").get(0).getLoggedDate().getTime();
+        long next = requestsTo("next").get(0).getLoggedDate().getTime();
+        assertTrue(next - limited >= 900, "an unrelated publish waited out Retry-After: it started " + (next - limited)
+                + " ms after the 429, where calm's answer came after 300");
+    }
+
+    @Test
+    void attemptTimeoutsAloneDoNotOpenTheCircuit() {
+        pubnub.stubFor(post(urlPathMatching("/publish/.*")).atPriority(1).willReturn(sent().withFixedDelay(4_000)));
+        SqsEvents event = SqsEvents.standard();
+        for (int i = 0; i < 16; i++) {
+            event.add(watchlist("stall" + i, "film", "Add", i + 1));
+        }
+
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(16, Invoke.failedIds(event).size());
+            assertTrue(!log.anyContains("is now OPEN") && !log.anyContains("circuit breaker is open"), () -> String.join("\n", log.lines()));
+            assertEquals(16, log.lines().stream().filter(l -> l.contains("failed after 4 attempts: no answer from PubNub")).count(),
+                    () -> String.join("\n", log.lines()));
+        }
     }
 
     @Test

@@ -85,8 +85,11 @@ class SignedPublishTest extends StandInSuite {
                 .willReturn(WireMock.aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         pubnub.stubFor(post(urlPathMatching("/publish/.*/user\\.slow\\.sync/0")).atPriority(1)
                 .willReturn(PubNubStandIn.sent().withFixedDelay(2_500)));
+        // A proxy's error page that echoes the request: keys in the path, auth and signature in the query.
+        pubnub.stubFor(post(urlPathMatching("/publish/.*/user\\.echo\\.sync/0")).atPriority(1)
+                .willReturn(pubnub(502, "{{request.url}} failed upstream").withTransformers("response-template")));
         SqsEvents event = SqsEvents.standard();
-        for (String user : List.of("ok", "denied", "down", "reset", "slow")) {
+        for (String user : List.of("ok", "denied", "down", "reset", "slow", "echo")) {
             event.add(watchlist(user, "film", "Add", 1));
         }
         event.add("{\"user_id\":\"bad.user\"}");
@@ -98,11 +101,13 @@ class SignedPublishTest extends StandInSuite {
             lines = log.lines();
         }
 
-        assertEquals(5, io.restassured.path.json.JsonPath.from(answer).getList("batchItemFailures").size(), answer);
-        assertTrue(lines.size() >= 6, "the failures were logged: " + lines);
+        assertEquals(6, io.restassured.path.json.JsonPath.from(answer).getList("batchItemFailures").size(), answer);
+        assertTrue(lines.size() >= 7, "the failures were logged: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("HTTP 502: /publish/[redacted]/[redacted]/0/user.echo.sync/0?[redacted] failed upstream")),
+                () -> "the echoed request is logged, redacted: " + lines);
         String encodedAuth = java.net.URLEncoder.encode(AUTH, StandardCharsets.UTF_8);
         for (String line : lines) {
-            assertTrue(!line.contains(SECRET) && !line.contains(AUTH) && !line.contains(encodedAuth)
+            assertTrue(!line.contains(SECRET) && !line.contains(AUTH) && !line.contains(encodedAuth) && !line.contains("test-pub")
                     && !line.contains("signature="), "a key reached the log: " + line);
         }
         assertTrue(!answer.contains(SECRET) && !answer.contains(AUTH));

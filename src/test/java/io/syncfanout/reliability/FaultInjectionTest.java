@@ -24,7 +24,6 @@ import io.syncfanout.testing.FaultInjector;
 import io.syncfanout.testing.Invoke;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.SqsEvents;
-import io.syncfanout.testing.TestCircuit;
 import io.syncfanout.testing.Updates;
 
 /**
@@ -55,7 +54,6 @@ class FaultInjectionTest {
 
     @Test
     void everyRecordIsDeliveredOrReportedUnderInjectedFaults() throws IOException {
-        TestCircuit.reset();
         PubNubStandIn.acknowledgeEverything(pubnub);
         FaultInjector faults = PubNubStandIn.FAULTS;
         warmUp();
@@ -118,7 +116,6 @@ class FaultInjectionTest {
             event.add(Updates.watchlist("warm-" + (i % 100), "c", "Add", i + 1));
         }
         assertEquals(List.of(), invoke(event));
-        TestCircuit.reset();
     }
 
     private static List<String> invoke(SqsEvents event) {

@@ -1,0 +1,68 @@
+package io.syncfanout.pubnub;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+
+/**
+ * The publish circuit breaker ({@link PubNubGateway#publish}) as the on-call engineer sees it, and
+ * the one rule its annotation cannot say: an open circuit is never carried into a new invocation.
+ * <p>
+ * Within an invocation, an outage fails the rest of the batch fast. The next invocation, whenever it
+ * starts, gives PubNub a fresh try (contract, amendment 2: an invocation that starts after PubNub
+ * has recovered publishes normally), and a still-running outage opens the circuit again within a
+ * round of publishes. Records are never reported failed on an earlier invocation's word.
+ */
+@Singleton
+public class PublishCircuit {
+
+    /** The circuit breaker's name, for {@code CircuitBreakerMaintenance} and the log. */
+    public static final String NAME = "pubnub-publish";
+    private static final Logger LOG = Logger.getLogger(PublishCircuit.class);
+
+    private final CircuitBreakerMaintenance circuits;
+    private final AtomicInteger opened = new AtomicInteger();
+
+    public PublishCircuit(CircuitBreakerMaintenance circuits) {
+        this.circuits = circuits;
+    }
+
+    /** The log says when the circuit opens and closes, not only what that did to records. */
+    void watch(@Observes StartupEvent event) {
+        circuits.onStateChange(NAME, state -> {
+            if (state == CircuitBreakerState.OPEN) {
+                opened.incrementAndGet();
+                LOG.warnf("PubNub circuit breaker '%s' is now OPEN: PubNub is failing (5xx answers or refused/reset "
+                        + "connections); the rest of this invocation's publishes fail fast", NAME);
+            } else {
+                LOG.infof("PubNub circuit breaker '%s' is now %s", NAME, state);
+            }
+        });
+    }
+
+    /** As an invocation starts: whatever an earlier invocation saw, PubNub gets a fresh try. */
+    public void beginInvocation() {
+        CircuitBreakerState state = circuits.currentState(NAME);
+        if (state != CircuitBreakerState.CLOSED) {
+            circuits.reset(NAME);
+            LOG.infof("PubNub circuit breaker '%s' is now CLOSED for a new invocation (it was %s): publishing normally "
+                    + "until PubNub fails again", NAME, state);
+        }
+    }
+
+    public boolean isOpen() {
+        return circuits.currentState(NAME) == CircuitBreakerState.OPEN;
+    }
+
+    /** How many times the circuit has opened since the instance started. */
+    public int timesOpened() {
+        return opened.get();
+    }
+}

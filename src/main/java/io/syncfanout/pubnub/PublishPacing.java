@@ -1,0 +1,96 @@
+package io.syncfanout.pubnub;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.syncfanout.config.SyncConfig;
+
+/**
+ * How fast the whole function publishes once PubNub has answered 429 (contract, amendment 2: slow
+ * down, honouring {@code Retry-After}, for the whole function, not only the publish refused).
+ * <ul>
+ * <li>No publish starts, first attempt or retry, until {@code Retry-After} has passed.</li>
+ * <li>The publishes allowed in flight halve on a 429 (once per pause) and grow back by one for every
+ * window of acknowledgements: additive increase, multiplicative decrease, as TCP paces itself.</li>
+ * </ul>
+ * Shared by every invocation of the instance: a rate limit outlives the invocation that met it.
+ */
+@Singleton
+public class PublishPacing {
+
+    /** Kept between publishes when a 429 names no {@code Retry-After}. */
+    private final long defaultPauseNanos;
+    private final int maxInFlight;
+    private double allowedInFlight;
+    private int acknowledgedInWindow;
+    private long pausedUntilNanos = System.nanoTime();
+    private long rateLimitedAnswers;
+    private long pausedNanos;
+
+    @Inject
+    public PublishPacing(SyncConfig config) {
+        this(config.publish().concurrency(), Duration.ofMillis(config.publish().retryDelayMs()));
+    }
+
+    public PublishPacing(int maxInFlight, Duration defaultPause) {
+        this.maxInFlight = maxInFlight;
+        this.allowedInFlight = maxInFlight;
+        this.defaultPauseNanos = defaultPause.toNanos();
+    }
+
+    /**
+     * A 429: hold every publish for {@code retryAfterMillis} (or the default pause), and halve the
+     * window, once per pause: the publishes refused together are one signal, not many.
+     */
+    public synchronized void rateLimited(long retryAfterMillis) {
+        rateLimitedAnswers++;
+        long now = System.nanoTime();
+        boolean alreadyHeld = pausedUntilNanos - now > 0;
+        long until = now + (retryAfterMillis > 0 ? Duration.ofMillis(retryAfterMillis).toNanos() : defaultPauseNanos);
+        long heldFrom = alreadyHeld ? pausedUntilNanos : now;
+        if (until - heldFrom > 0) {
+            pausedNanos += until - heldFrom;
+            pausedUntilNanos = until;
+        }
+        if (!alreadyHeld) {
+            allowedInFlight = Math.max(1, allowedInFlight / 2);
+            acknowledgedInWindow = 0;
+        }
+    }
+
+    /** An acknowledgement: one more publish in flight for every window's worth of them. */
+    public synchronized void acknowledged() {
+        if (allowedInFlight < maxInFlight && ++acknowledgedInWindow >= allowedInFlight) {
+            allowedInFlight = Math.min(maxInFlight, allowedInFlight + 1);
+            acknowledgedInWindow = 0;
+        }
+    }
+
+    /** How many publishes may be in flight now. */
+    public synchronized int allowedInFlight() {
+        return (int) allowedInFlight;
+    }
+
+    /** How long publishing is still held by a 429; zero when it is not. */
+    public synchronized Duration pause() {
+        long left = pausedUntilNanos - System.nanoTime();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+    }
+
+    /** Totals since the instance started, for the per-invocation metrics. */
+    public synchronized Totals totals() {
+        return new Totals(rateLimitedAnswers, pausedNanos / 1_000_000);
+    }
+
+    /**
+     * @param rateLimitedAnswers 429 answers
+     * @param pausedMillis time publishing was held for them
+     */
+    public record Totals(long rateLimitedAnswers, long pausedMillis) {
+        public Totals since(Totals before) {
+            return new Totals(rateLimitedAnswers - before.rateLimitedAnswers, pausedMillis - before.pausedMillis);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.syncfanout.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+import io.syncfanout.plan.BatchPacker;
+import io.syncfanout.plan.PublishPlan;
+import io.syncfanout.plan.PublishPlanner;
+import io.syncfanout.pubnub.Deadline;
+import io.syncfanout.pubnub.PublishAck;
+import io.syncfanout.pubnub.PublishPacing;
+import io.syncfanout.pubnub.Publisher;
+import io.syncfanout.record.ReadResult;
+import io.syncfanout.record.RecordReader;
+import io.syncfanout.record.SqsRecord;
+import io.syncfanout.testing.Updates;
+
+/** The dispatcher's timing rules, against a PubNub that answers exactly when a test says. */
+class PublishDispatcherTest {
+
+    private final ScheduledExecutorService pubnub = Executors.newScheduledThreadPool(2);
+    private final BatchPacker packer = new BatchPacker(50, 32_768, Clock.systemUTC());
+    private final PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100));
+    private final List<Long> startedAtMillis = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        pubnub.shutdownNow();
+    }
+
+    /** Acknowledges every publish at {@code nanoTime}, or {@code latency} after it starts if that is later. */
+    private Publisher answering(long nanoTime, Duration latency) {
+        long origin = System.nanoTime();
+        return (channel, body, deadline, attempts) -> {
+            attempts.incrementAndGet();
+            long now = System.nanoTime();
+            synchronized (startedAtMillis) {
+                startedAtMillis.add((now - origin) / 1_000_000);
+            }
+            long delay = Math.max(nanoTime - now, latency.toNanos());
+            return Uni.createFrom().emitter(emitter -> pubnub.schedule(() -> emitter.complete(new PublishAck("1")),
+                    delay, TimeUnit.NANOSECONDS));
+        };
+    }
+
+    /** One update for each of {@code users} users, read and planned. */
+    private record Batch(List<SqsRecord> records, PublishPlan plan) {
+    }
+
+    private Batch batch(int users) {
+        List<SqsRecord> records = new ArrayList<>();
+        List<ReadResult> read = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            SqsRecord record = new SqsRecord(u, "m" + u, null, Updates.watchlist("u" + u, "film", "Add", u + 1));
+            records.add(record);
+            read.add(new RecordReader().read(record));
+        }
+        return new Batch(records, new PublishPlanner(packer, true).plan(read));
+    }
+
+    private DispatchResult dispatch(Publisher publisher, Batch batch, Deadline deadline) {
+        PublishDispatcher dispatcher = new PublishDispatcher(publisher, packer, pacing, 32, 50, Duration.ofMillis(200),
+                Duration.ofMillis(150));
+        return dispatcher.dispatch(batch.records(), batch.plan(), deadline);
+    }
+
+    private static Deadline deadlineIn(Duration duration) {
+        return new Deadline(System.nanoTime() + duration.toNanos(), "the test's deadline");
+    }
+
+    @Test
+    void anAnswerThatArrivesJustAfterTheDeadlineIsStillCountedDelivered() {
+        // Amendment 10: every attempt was due to end by the deadline; an answer still on its way then
+        // is awaited for the grace, not reported failed.
+        Batch batch = batch(5);
+        Deadline deadline = deadlineIn(Duration.ofMillis(800));
+
+        DispatchResult result = dispatch(answering(deadline.atNanos() + Duration.ofMillis(50).toNanos(), Duration.ZERO), batch, deadline);
+
+        assertEquals(List.of(), result.ledger().failed(),
+                () -> "reported failed: " + result.ledger().failed().stream().map(r -> result.ledger().reason(r)).toList());
+        assertEquals(5, result.publishes());
+    }
+
+    @Test
+    void anAnswerThatNeverComesIsReportedOutOfTimeOnceTheGraceIsOver() {
+        Batch batch = batch(3);
+        Deadline deadline = deadlineIn(Duration.ofMillis(800));
+        long start = System.nanoTime();
+
+        DispatchResult result = dispatch(answering(0, Duration.ofSeconds(10)), batch, deadline);
+
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 800 + 150 && millis < 800 + 150 + 250, "gave up once the grace was over: " + millis + " ms");
+        assertEquals(3, result.ledger().failed().size());
+        result.ledger().failed().forEach(record -> assertEquals(FailureKind.OUT_OF_TIME, result.ledger().kind(record)));
+        assertTrue(result.ledger().reason(result.ledger().failed().get(0)).contains("had no answer before the test's deadline ran out"));
+    }
+
+    @Test
+    void whileA429HoldsTheFunctionNoPublishStarts() {
+        Batch batch = batch(4);
+        pacing.rateLimited(400);
+
+        DispatchResult result = dispatch(answering(0, Duration.ofMillis(10)), batch, deadlineIn(Duration.ofSeconds(5)));
+
+        assertEquals(List.of(), result.ledger().failed());
+        assertEquals(4, startedAtMillis.size());
+        assertTrue(startedAtMillis.stream().allMatch(t -> t >= 390), "every publish waited out the pause: " + startedAtMillis);
+        assertEquals(16, pacing.allowedInFlight(), "and the window halved");
+    }
+}
