@@ -25,7 +25,7 @@ import io.syncfanout.testing.SqsEvents;
 
 /** The function answers within its time budget and reports what it had no time to publish. */
 @QuarkusTest
-@QuarkusTestResource(PubNubStandIn.class)
+@QuarkusTestResource(value = PubNubStandIn.class, restrictToAnnotatedClass = true)
 @TestProfile(DeadlineTest.ShortBudget.class)
 class DeadlineTest {
 

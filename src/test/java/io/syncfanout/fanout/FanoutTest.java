@@ -31,7 +31,7 @@ import io.syncfanout.testing.SqsEvents;
 
 /** The function's happy paths, end to end: SQS event in through the Lambda runtime API, publishes out. */
 @QuarkusTest
-@QuarkusTestResource(PubNubStandIn.class)
+@QuarkusTestResource(value = PubNubStandIn.class, restrictToAnnotatedClass = true)
 public class FanoutTest extends StandInSuite {
 
     private static final long T0 = 1_764_237_600_000L;

@@ -27,7 +27,7 @@ import io.syncfanout.testing.SqsEvents;
  * later record of the group are reported failed and not published, while other groups go on.
  */
 @QuarkusTest
-@QuarkusTestResource(PubNubStandIn.class)
+@QuarkusTestResource(value = PubNubStandIn.class, restrictToAnnotatedClass = true)
 class FifoTest extends StandInSuite {
 
 

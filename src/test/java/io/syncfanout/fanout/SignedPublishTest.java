@@ -32,7 +32,7 @@ import io.syncfanout.testing.SqsEvents;
 
 /** With a secret key, requests are signed as the official SDK signs them; no key ever reaches a log line. */
 @QuarkusTest
-@QuarkusTestResource(PubNubStandIn.class)
+@QuarkusTestResource(value = PubNubStandIn.class, restrictToAnnotatedClass = true)
 @TestProfile(SignedPublishTest.WithKeys.class)
 class SignedPublishTest extends StandInSuite {
 

@@ -31,7 +31,7 @@ import io.syncfanout.testing.Updates;
  * carried it (or the newer progress update that superseded it), or it is in batchItemFailures.
  */
 @QuarkusTest
-@QuarkusTestResource(PubNubStandIn.class)
+@QuarkusTestResource(value = PubNubStandIn.class, restrictToAnnotatedClass = true)
 @TestProfile(FaultInjectionTest.Faults.class)
 class FaultInjectionTest {
 

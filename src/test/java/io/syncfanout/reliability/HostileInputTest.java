@@ -29,7 +29,7 @@ import io.syncfanout.testing.Updates;
  * fails as a whole.
  */
 @QuarkusTest
-@QuarkusTestResource(PubNubStandIn.class)
+@QuarkusTestResource(value = PubNubStandIn.class, restrictToAnnotatedClass = true)
 class HostileInputTest {
 
     @PubNubStandIn.StandIn

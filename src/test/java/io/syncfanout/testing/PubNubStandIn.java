@@ -17,6 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * The PubNub stand-in for tests: WireMock on a random loopback port with the stand-in's mappings
  * (see {@code src/test/resources/pubnub-standin/README.md}). Tests stub special cases over it.
+ * Suites declare it {@code restrictToAnnotatedClass}: a resource declared without it would hand its
+ * keys to every suite, even one whose keys must come from elsewhere.
  */
 public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
 
@@ -31,16 +33,26 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
     /** Faults for the stand-in the tests share; off unless a test switches them on. */
     public static final FaultInjector FAULTS = new FaultInjector(20261127L, 2_500);
 
+    /** The resource argument that leaves the keys to another source: {@code keys=elsewhere}. */
+    public static final String KEYS = "keys";
+
     private WireMockServer server;
+    private boolean keys = true;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        keys = !"elsewhere".equals(initArgs.get(KEYS));
+    }
 
     @Override
     public Map<String, String> start() {
         FAULTS.enabled(false);
         server = newServer(0, FAULTS);
         server.start();
+        String origin = "http://127.0.0.1:" + server.port();
         // Keys too: a @QuarkusIntegrationTest runs the packaged function with the prod profile.
-        return Map.of("pubnub.origin", "http://127.0.0.1:" + server.port(),
-                "pubnub.publish-key", "test-pub", "pubnub.subscribe-key", "test-sub");
+        return keys ? Map.of("pubnub.origin", origin, "pubnub.publish-key", "test-pub", "pubnub.subscribe-key", "test-sub")
+                : Map.of("pubnub.origin", origin);
     }
 
     /**
