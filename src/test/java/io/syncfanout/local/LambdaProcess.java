@@ -36,9 +36,11 @@ public final class LambdaProcess implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final Thread reader;
+    private final boolean isNative;
 
-    private LambdaProcess(Process process, Path log) {
+    private LambdaProcess(Process process, Path log, boolean isNative) {
         this.process = process;
+        this.isNative = isNative;
         this.reader = new Thread(() -> pump(process.getInputStream(), log), "function-output");
         this.reader.setDaemon(true);
         this.reader.start();
@@ -46,6 +48,15 @@ public final class LambdaProcess implements AutoCloseable {
 
     public static LambdaProcess start(Path functionZip, Path workDir, String runtimeApi, String handler, Map<String, String> environment)
             throws IOException {
+        return start(functionZip, workDir, runtimeApi, handler, environment, null);
+    }
+
+    /**
+     * @param size the memory size whose CPU share and memory the process is held to, as Lambda holds
+     *        it; null for the whole machine (then {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} says 512)
+     */
+    public static LambdaProcess start(Path functionZip, Path workDir, String runtimeApi, String handler, Map<String, String> environment,
+            LambdaSize size) throws IOException {
         Path taskRoot = workDir.resolve("task");
         unzip(functionZip, taskRoot);
         String runtimeClasspath = String.join(java.io.File.pathSeparator,
@@ -59,7 +70,8 @@ public final class LambdaProcess implements AutoCloseable {
                         "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                         "-cp", runtimeClasspath, AWSLambda.class.getName(), handler));
         bootstrap.toFile().setExecutable(true);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(size == null ? command : size.wrap(command)).directory(taskRoot.toFile())
+                .redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
@@ -67,16 +79,21 @@ public final class LambdaProcess implements AutoCloseable {
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "sync-fanout-local");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", size == null ? "512" : Integer.toString(size.memoryMb()));
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/sync-fanout-local");
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
         env.putAll(environment);
-        return new LambdaProcess(builder.start(), workDir.resolve("function.log"));
+        return new LambdaProcess(builder.start(), workDir.resolve("function.log"), Files.exists(bootstrap));
     }
 
     /** Every line the function wrote so far (stdout and stderr, as CloudWatch would hold them). */
     public List<String> output() {
         return List.copyOf(output);
+    }
+
+    /** Whether this is the native build: {@code bootstrap}, not the JVM under the runtime client. */
+    public boolean isNative() {
+        return isNative;
     }
 
     /** When the process was started, after the zip was unpacked: where a cold start begins. */

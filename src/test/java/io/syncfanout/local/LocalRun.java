@@ -1,10 +1,7 @@
 package io.syncfanout.local;
 
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
-import io.quarkus.amazon.lambda.runtime.MockEventServer;
 import io.syncfanout.testing.PubNubStandIn;
 
 /**
@@ -43,12 +39,16 @@ public final class LocalRun {
     private static final Pattern PUBLISHED_LINE = Pattern.compile("published ChannelBatch\\[(\\S+), (\\d+) items, (\\d+) bytes");
     private static final Pattern SUMMARY_LINE = Pattern.compile("(sync-fanout invocation: [^\"]*)");
 
+    /** The function timeout infra/ deploys with by default. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
     private final PrintStream out;
     private final Path functionZip;
     private final Path workDir;
     private final Map<String, String> environment;
-
     private final String handler;
+    private Duration functionTimeout = DEFAULT_TIMEOUT;
+    private Integer memoryMb;
 
     public LocalRun(PrintStream out, Path functionZip, Path workDir, Map<String, String> environment) {
         this(out, functionZip, workDir, environment, LambdaProcess.HANDLER);
@@ -63,13 +63,34 @@ public final class LocalRun {
         this.environment = environment;
     }
 
+    /** The function timeout Lambda's deadline is counted from (default: infra/'s 30 s). */
+    public LocalRun timeout(Duration timeout) {
+        this.functionTimeout = timeout;
+        return this;
+    }
+
+    /** Holds the function to this memory size's CPU share and memory, as Lambda does (default: the whole machine). */
+    public LocalRun memory(int megabytes) {
+        this.memoryMb = megabytes;
+        return this;
+    }
+
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: ./run-sample <sqs-event.json>   (samples/ holds some; samples/Generate.java makes more)");
+        LocalRun run = new LocalRun(System.out, Path.of("target/function.zip"), Path.of("target/local-run"), System.getenv());
+        Path sample = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--memory" -> run.memory(Integer.parseInt(args[++i]));
+                case "--timeout" -> run.timeout(Duration.ofSeconds(Long.parseLong(args[++i])));
+                default -> sample = Path.of(args[i]);
+            }
+        }
+        if (sample == null) {
+            System.err.println("usage: ./run-sample [--native] [--memory MB] [--timeout SECONDS] <sqs-event.json>"
+                    + "   (samples/ holds some; samples/Generate.java makes more)");
             System.exit(2);
         }
-        LocalRun run = new LocalRun(System.out, Path.of("target/function.zip"), Path.of("target/local-run"), System.getenv());
-        RunReport report = run.run(Path.of(args[0]));
+        RunReport report = run.run(sample);
         System.exit(report.summary() == null ? 1 : 0);
     }
 
@@ -83,7 +104,8 @@ public final class LocalRun {
         }
 
         WireMockServer standIn = null;
-        MockEventServer runtimeApi = new MockEventServer();
+        LambdaRuntimeApi runtimeApi = LambdaRuntimeApi.start(functionTimeout);
+        LambdaSize size = memoryMb == null ? null : LambdaSize.of(memoryMb);
         try {
             Map<String, String> functionEnv = new HashMap<>();
             if (realPubNub) {
@@ -104,16 +126,15 @@ public final class LocalRun {
             }
             copy(functionEnv, "SYNC_BATCH_MAX_MESSAGES", "SYNC_BATCH_MAX_BYTES", "SYNC_COALESCE_PROGRESS", "SYNC_TIME_BUDGET",
                     "SYNC_PUBLISH_CONCURRENCY", "SYNC_PUBLISH_ATTEMPT_TIMEOUT_MS");
-            runtimeApi.start(0);
-            String api = "127.0.0.1:" + runtimeApi.getPort() + MockEventServer.BASE_PATH;
-            out.println("Lambda Runtime API on " + api + "; " + functionZip + " under AWS's Lambda Java runtime client, handler "
-                    + handler);
-            out.println("Invoking with " + sample + " (" + records + " records); the function's log goes to "
-                    + workDir.resolve("function.log"));
-
-            try (LambdaProcess function = LambdaProcess.start(functionZip, workDir, api, handler, functionEnv)) {
+            try (LambdaProcess function = LambdaProcess.start(functionZip, workDir, runtimeApi.address(), handler, functionEnv, size)) {
+                out.println("Lambda Runtime API on " + runtimeApi.address() + " (function timeout " + functionTimeout.toSeconds() + " s); "
+                        + functionZip + (function.isNative() ? " as its native bootstrap (provided.al2023)"
+                                : " under AWS's Lambda Java runtime client, handler " + handler)
+                        + (size == null ? ", on the whole machine" : String.format(", held to %d MB (%.2f vCPU)", size.memoryMb(), size.vcpus())));
+                out.println("Invoking with " + sample + " (" + records + " records); the function's log goes to "
+                        + workDir.resolve("function.log"));
                 long start = System.nanoTime();
-                String answer = invoke(runtimeApi.getPort(), event, function, standIn, start);
+                String answer = invoke(runtimeApi, event, function, standIn, start);
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 waitForSummary(function);
                 RunReport report = report(answer, function.output(), standIn, millis);
@@ -125,16 +146,16 @@ public final class LocalRun {
             if (standIn != null) {
                 standIn.stop();
             }
+            if (size != null) {
+                size.close();
+            }
         }
     }
 
     /** Posts the event and waits for the answer, telling how far a long run has got. */
-    private String invoke(int port, String event, LambdaProcess function, WireMockServer standIn, long start) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofMinutes(15))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(event)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private String invoke(LambdaRuntimeApi runtimeApi, String event, LambdaProcess function, WireMockServer standIn, long start)
+            throws Exception {
+        CompletableFuture<HttpResponse<String>> answer = runtimeApi.invokeAsync(event);
         while (true) {
             try {
                 HttpResponse<String> response = answer.get(2, TimeUnit.SECONDS);

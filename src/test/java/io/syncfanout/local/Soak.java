@@ -1,14 +1,10 @@
 package io.syncfanout.local;
 
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import io.quarkus.amazon.lambda.runtime.MockEventServer;
 import io.syncfanout.testing.DeliveryAudit;
 import io.syncfanout.testing.FaultInjector;
 import io.syncfanout.testing.PubNubStandIn;
@@ -50,9 +45,7 @@ public final class Soak {
         FaultInjector faults = new FaultInjector(SEED, 2_500);
         WireMockServer standIn = PubNubStandIn.newServer(0, faults);
         standIn.start();
-        MockEventServer runtimeApi = new MockEventServer();
-        runtimeApi.start(0);
-        String api = "127.0.0.1:" + runtimeApi.getPort() + MockEventServer.BASE_PATH;
+        LambdaRuntimeApi runtimeApi = LambdaRuntimeApi.start(LocalRun.DEFAULT_TIMEOUT);
         Map<String, String> env = Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port(),
                 "PUBNUB_PUBLISH_KEY", "demo-pub", "PUBNUB_SUBSCRIBE_KEY", "demo-sub",
                 // The soak reads the summary, not a WARN line per failed record.
@@ -63,16 +56,13 @@ public final class Soak {
         int lost = 0;
         int reported = 0;
         int duplicates = 0;
-        HttpClient http = HttpClient.newHttpClient();
         Random random = new Random(SEED);
-        try (LambdaProcess function = LambdaProcess.start(Path.of("target/function.zip"), work, api, LambdaProcess.HANDLER, env)) {
+        try (LambdaProcess function = LambdaProcess.start(Path.of("target/function.zip"), work, runtimeApi.address(), LambdaProcess.HANDLER, env)) {
             for (int i = 1; i <= invocations; i++) {
                 DeliveryAudit batch = DeliveryAudit.randomBatch(random, records, records / 5, 1_764_237_600_000L + i * 100_000L);
                 standIn.resetRequests();
                 long start = System.nanoTime();
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtimeApi.getPort() + "/"))
-                        .timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(batch.event().json())).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = runtimeApi.invoke(batch.event().json());
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 if (answer.statusCode() != 200) {
                     out.println("invocation " + i + " failed as a whole: HTTP " + answer.statusCode() + " " + answer.body());

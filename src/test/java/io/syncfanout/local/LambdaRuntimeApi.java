@@ -1,0 +1,73 @@
+package io.syncfanout.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.quarkus.amazon.lambda.runtime.MockEventServer;
+
+/**
+ * Lambda's Runtime API on loopback, for running the packaged function as Lambda runs it: Quarkus's
+ * mock event server, which hands each posted event to the function's poll loop and the answer back,
+ * plus what Lambda sends with every event and the mock does not: the invocation's deadline,
+ * {@code Lambda-Runtime-Deadline-Ms}, the function timeout from the moment the function receives it
+ * (<a href="https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html#runtimes-api-next">AWS</a>).
+ */
+public final class LambdaRuntimeApi extends MockEventServer {
+
+    static final String DEADLINE = "Lambda-Runtime-Deadline-Ms";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile Duration functionTimeout;
+
+    private LambdaRuntimeApi(Duration functionTimeout) {
+        this.functionTimeout = functionTimeout;
+    }
+
+    /** A Runtime API on a free loopback port, for a function with this timeout. */
+    public static LambdaRuntimeApi start(Duration functionTimeout) {
+        LambdaRuntimeApi api = new LambdaRuntimeApi(functionTimeout);
+        api.start(0);
+        return api;
+    }
+
+    /** The timeout the next invocations get, as changing the function's configuration would. */
+    public void functionTimeout(Duration timeout) {
+        this.functionTimeout = timeout;
+    }
+
+    @Override
+    public void setupRoutes() {
+        router.route(NEXT_INVOCATION).handler(context -> {
+            context.addHeadersEndHandler(ignored -> context.response().putHeader(DEADLINE,
+                    Long.toString(System.currentTimeMillis() + functionTimeout.toMillis())));
+            context.next();
+        });
+        super.setupRoutes();
+    }
+
+    /** What the function is given as {@code AWS_LAMBDA_RUNTIME_API}. */
+    public String address() {
+        return "127.0.0.1:" + getPort() + BASE_PATH;
+    }
+
+    /** Invokes the function with an event, as Lambda's Invoke would: 200 with its answer, or 500 for a function error. */
+    public CompletableFuture<HttpResponse<String>> invokeAsync(String event) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + getPort() + "/"))
+                .timeout(Duration.ofMinutes(15)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> invoke(String event) throws IOException, InterruptedException {
+        try {
+            return invokeAsync(event).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+}
