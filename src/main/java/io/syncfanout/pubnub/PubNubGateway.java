@@ -38,6 +38,11 @@ public class PubNubGateway implements Publisher {
     private final PubNubPublishApi api;
     private final PubNubConfig pubnub;
     private final Optional<RequestSigner> signer;
+    private final Optional<String> auth;
+    /** {@code {publish_key}/{subscribe_key}/0/}, encoded once: every publish path starts with it. */
+    private final String keysPath;
+    private final String encodedUuid;
+    private final String encodedAuth;
     private final Duration attemptTimeout;
     private final Redaction redaction;
     private final PublishResponses responses;
@@ -48,6 +53,10 @@ public class PubNubGateway implements Publisher {
         this.pubnub = pubnub;
         this.signer = pubnub.secretKey().filter(s -> !s.isBlank())
                 .map(secret -> new RequestSigner(subscribeKey(pubnub), publishKey(pubnub), secret));
+        this.auth = pubnub.authKey().filter(a -> !a.isBlank());
+        this.keysPath = PercentEncoding.encode(publishKey(pubnub)) + "/" + PercentEncoding.encode(subscribeKey(pubnub)) + "/0/";
+        this.encodedUuid = PercentEncoding.encode(pubnub.uuid());
+        this.encodedAuth = auth.map(PercentEncoding::encode).orElse(null);
         this.attemptTimeout = Duration.ofMillis(sync.publish().attemptTimeoutMs());
         this.redaction = Redaction.of(pubnub);
         this.responses = new PublishResponses(redaction);
@@ -80,23 +89,19 @@ public class PubNubGateway implements Publisher {
                     + attemptTimeout.toMillis() + " ms"));
         }
         attempts.incrementAndGet();
-        String publishKey = publishKey(pubnub);
-        String subscribeKey = subscribeKey(pubnub);
-        String encodedChannel = PercentEncoding.encode(channel);
-        SortedMap<String, String> params = new TreeMap<>();
-        params.put("uuid", pubnub.uuid());
-        params.put("store", "1");
-        pubnub.authKey().filter(a -> !a.isBlank()).ifPresent(auth -> params.put("auth", auth));
+        String path = keysPath + PercentEncoding.encode(channel) + "/0";
+        String timestamp = null;
         String signature = null;
         if (signer.isPresent()) {
-            params.put("timestamp", Long.toString(System.currentTimeMillis() / 1000));
-            String path = "/publish/" + PercentEncoding.encode(publishKey) + "/" + PercentEncoding.encode(subscribeKey)
-                    + "/0/" + encodedChannel + "/0";
-            signature = signer.get().sign(path, params);
+            SortedMap<String, String> params = new TreeMap<>();
+            params.put("uuid", pubnub.uuid());
+            params.put("store", "1");
+            auth.ifPresent(key -> params.put("auth", key));
+            timestamp = Long.toString(System.currentTimeMillis() / 1000);
+            params.put("timestamp", timestamp);
+            signature = PercentEncoding.encode(signer.get().sign("/publish/" + path, params));
         }
-        return api.publish(PercentEncoding.encode(publishKey), PercentEncoding.encode(subscribeKey), encodedChannel,
-                encode(params.get("uuid")), "1", encode(params.get("auth")), encode(params.get("timestamp")),
-                encode(signature), body)
+        return api.publish(path, encodedUuid, "1", encodedAuth, timestamp, signature, body)
                 .onFailure(failure -> !(failure instanceof PublishFailure))
                 .transform(this::connectionFailure)
                 .map(response -> read(response, deadline));
@@ -143,10 +148,6 @@ public class PubNubGateway implements Publisher {
             }
         }
         return false;
-    }
-
-    private static String encode(String value) {
-        return value == null ? null : PercentEncoding.encode(value);
     }
 
     // Present outside dev and test: StartupChecks refuses to start otherwise.
