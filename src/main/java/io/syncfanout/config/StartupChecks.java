@@ -10,21 +10,31 @@ import java.util.Optional;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Refuses to start on configuration that would fail every publish or leak keys in clear text, so a
- * bad deploy shows up as one init error instead of a queue full of retried records.
+ * bad deploy shows up as one init error instead of a queue full of retried records; and says, once,
+ * how it will publish.
  */
 @Singleton
 public class StartupChecks {
+
+    private static final Logger LOG = Logger.getLogger(StartupChecks.class);
 
     void onStart(@Observes StartupEvent event, PubNubConfig pubnub, SyncConfig sync) {
         List<String> problems = problems(pubnub, sync, LaunchMode.current());
         if (!problems.isEmpty()) {
             throw new IllegalStateException("sync-fanout cannot start: " + String.join("; ", problems));
         }
+        SyncConfig.Publish publish = sync.publish();
+        LOG.infof("sync-fanout publishing with concurrency=%d, attempt timeout %d ms, %d retries, up to %d items and %d bytes "
+                + "per publish, to %s%s", publish.concurrency(), publish.attemptTimeoutMs(), publish.maxRetries(),
+                sync.batch().maxMessages(), sync.batch().maxBytes(), pubnub.origin(),
+                Optional.ofNullable(System.getenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")).map(mb -> " (memory size " + mb + " MB)").orElse(""));
     }
 
     static List<String> problems(PubNubConfig pubnub, SyncConfig sync, LaunchMode mode) {

@@ -33,20 +33,19 @@ final class LambdaDeadline {
 
     /**
      * When publishing must be over: the earlier of {@code budget} from the start and Lambda's own
-     * deadline, less {@code margin} to answer in. Without Lambda's deadline (a local run, a handler
-     * that does not pass it) the budget alone.
+     * deadline ({@link #take()}), less {@code reserve} to answer in. Without Lambda's deadline (a
+     * local run, a handler that does not pass it) the budget alone.
      */
-    static Deadline forInvocation(long startNanos, Duration budget, Duration margin) {
+    static Deadline forInvocation(long startNanos, Duration budget, OptionalLong lambda, Duration reserve) {
         long end = startNanos + budget.toNanos();
         String description = "the time budget (sync.time-budget)";
-        OptionalLong lambda = take();
         if (lambda.isPresent()) {
             long lambdaEnd = System.nanoTime() + Duration.ofMillis(lambda.getAsLong() - System.currentTimeMillis()).toNanos();
             if (lambdaEnd - end < 0) {
                 end = lambdaEnd;
-                description = "Lambda's deadline (the function timeout, less sync.publish.deadline-margin)";
+                description = "Lambda's deadline (the function timeout, less the time kept to answer)";
             }
         }
-        return new Deadline(end - margin.toNanos(), description);
+        return new Deadline(end - reserve.toNanos(), description);
     }
 }

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -59,8 +60,10 @@ public class SyncFanoutFunction {
     @Funq("fanout")
     public SQSBatchResponse fanout(SQSEvent event) {
         long start = System.nanoTime();
-        Deadline deadline = LambdaDeadline.forInvocation(start, config.timeBudget(), config.publish().deadlineMargin());
+        OptionalLong lambdaDeadline = LambdaDeadline.take();
         List<SqsRecord> records = records(event);
+        Deadline deadline = LambdaDeadline.forInvocation(start, config.timeBudget(), lambdaDeadline,
+                config.publish().answerReserve(records.size()));
         circuit.beginInvocation();
         int circuitOpenedBefore = circuit.timesOpened();
         PublishPacing.Totals pacingBefore = pacing.totals();
