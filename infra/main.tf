@@ -200,7 +200,6 @@ resource "aws_lambda_function" "this" {
       {
         PUBNUB_ORIGIN                          = var.pubnub_origin
         PUBNUB_UUID                            = var.pubnub_uuid
-        SYNC_TIME_BUDGET                       = "${var.timeout - var.deadline_margin_seconds}s"
         SYNC_METRICS_NAMESPACE                 = "SyncFanout"
         DISABLE_SIGNAL_HANDLERS                = "true"
         SSM_PARAMETER_STORE_TTL                = "300"
@@ -325,4 +324,112 @@ resource "aws_cloudwatch_metric_alarm" "records_failed" {
   alarm_actions       = var.alarm_actions
   ok_actions          = var.alarm_actions
   tags                = var.tags
+}
+
+# --- Dashboard ----------------------------------------------------------------------------------------
+# What an on-call engineer looks at first: records in and out, why records failed, how PubNub answers
+# (latency, 429 slow-downs, the circuit), the dead-letter queue and the function itself. Every function
+# figure comes from the Embedded Metric Format summary each invocation logs; see docs/operations.md.
+
+locals {
+  dashboard_metric = { namespace = "SyncFanout", dimensions = ["FunctionName", aws_lambda_function.this.function_name] }
+  failure_kinds = {
+    RecordsInvalid       = "invalid (producer bug)"
+    RecordsRefused       = "refused by PubNub (4xx)"
+    RecordsUndelivered   = "undelivered after retries"
+    RecordsFailedFast    = "failed fast (circuit open)"
+    RecordsOutOfTime     = "out of time (deadline)"
+    RecordsBehindFailure = "behind a FIFO failure"
+  }
+}
+
+resource "aws_cloudwatch_dashboard" "function" {
+  dashboard_name = var.name
+  dashboard_body = jsonencode({
+    widgets = [
+      {
+        type = "metric", x = 0, y = 0, width = 12, height = 6
+        properties = {
+          title   = "Records in, published, and given back to SQS"
+          region  = data.aws_region.current.name
+          stat    = "Sum"
+          period  = 60
+          metrics = [for m in ["RecordsReceived", "RecordsSuperseded", "RecordsFailed", "Publishes", "PublishRetries"] : concat([local.dashboard_metric.namespace, m], local.dashboard_metric.dimensions)]
+        }
+      },
+      {
+        type = "metric", x = 12, y = 0, width = 12, height = 6
+        properties = {
+          title   = "Failed records by reason"
+          region  = data.aws_region.current.name
+          stat    = "Sum"
+          period  = 60
+          stacked = true
+          metrics = [for m, label in local.failure_kinds : concat([local.dashboard_metric.namespace, m], local.dashboard_metric.dimensions, [{ label = label }])]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 6, width = 8, height = 6
+        properties = {
+          title  = "Publish latency, first attempt to acknowledgement (ms)"
+          region = data.aws_region.current.name
+          period = 60
+          metrics = [
+            concat([local.dashboard_metric.namespace, "PublishLatency"], local.dashboard_metric.dimensions, [{ stat = "p50", label = "p50" }]),
+            concat([local.dashboard_metric.namespace, "PublishLatency"], local.dashboard_metric.dimensions, [{ stat = "p99", label = "p99" }]),
+          ]
+        }
+      },
+      {
+        type = "metric", x = 8, y = 6, width = 8, height = 6
+        properties = {
+          title  = "PubNub's outages: the circuit breaker"
+          region = data.aws_region.current.name
+          period = 60
+          metrics = [
+            concat([local.dashboard_metric.namespace, "CircuitOpen"], local.dashboard_metric.dimensions, [{ stat = "Maximum", label = "open at the end of an invocation (1 = yes)" }]),
+            concat([local.dashboard_metric.namespace, "CircuitOpened"], local.dashboard_metric.dimensions, [{ stat = "Sum", label = "times opened" }]),
+          ]
+        }
+      },
+      {
+        type = "metric", x = 16, y = 6, width = 8, height = 6
+        properties = {
+          title  = "PubNub's rate limit: 429 answers and the slow-downs they caused"
+          region = data.aws_region.current.name
+          period = 60
+          metrics = [
+            concat([local.dashboard_metric.namespace, "RateLimitedAnswers"], local.dashboard_metric.dimensions, [{ stat = "Sum", label = "429 answers" }]),
+            concat([local.dashboard_metric.namespace, "RateLimitPause"], local.dashboard_metric.dimensions, [{ stat = "Sum", label = "ms publishing was held", yAxis = "right" }]),
+          ]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 12, width = 12, height = 6
+        properties = {
+          title  = "Queues: dead letters and the oldest record waiting"
+          region = data.aws_region.current.name
+          period = 60
+          stat   = "Maximum"
+          metrics = [
+            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", aws_sqs_queue.dead_letter.name, { label = "dead-letter queue depth" }],
+            ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", aws_sqs_queue.source.name, { label = "oldest record in the source queue (s)", yAxis = "right" }],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 12, y = 12, width = 12, height = 6
+        properties = {
+          title  = "The function: duration, errors, throttles"
+          region = data.aws_region.current.name
+          period = 60
+          metrics = [
+            ["AWS/Lambda", "Duration", "FunctionName", aws_lambda_function.this.function_name, { stat = "p99", label = "duration p99 (ms)" }],
+            ["AWS/Lambda", "Errors", "FunctionName", aws_lambda_function.this.function_name, { stat = "Sum", label = "errors", yAxis = "right" }],
+            ["AWS/Lambda", "Throttles", "FunctionName", aws_lambda_function.this.function_name, { stat = "Sum", label = "throttles", yAxis = "right" }],
+          ]
+        }
+      },
+    ]
+  })
 }

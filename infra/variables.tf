@@ -45,24 +45,13 @@ variable "memory_size" {
 }
 
 variable "timeout" {
-  description = "Function timeout in seconds. The function stops starting publishes in time to answer within it."
+  description = "Function timeout in seconds. The function reads Lambda's deadline for each invocation and stops starting publishes in time to answer before it."
   type        = number
   default     = 30
 
   validation {
     condition     = var.timeout >= 5 && var.timeout <= 900
     error_message = "timeout must be 5 to 900 seconds."
-  }
-}
-
-variable "deadline_margin_seconds" {
-  description = "Seconds of the timeout kept for start-up and answering: the function's time budget (SYNC_TIME_BUDGET) is the timeout less this."
-  type        = number
-  default     = 3
-
-  validation {
-    condition     = var.deadline_margin_seconds >= 1
-    error_message = "deadline_margin_seconds must be at least 1."
   }
 }
 

@@ -139,7 +139,20 @@ if (!watched('AWS/SQS', 'ApproximateAgeOfOldestMessage')) fail('an alarm must wa
 if (!watched('AWS/Lambda', 'Errors')) fail('an alarm must watch function errors');
 if (!watched('AWS/Lambda', 'Throttles')) fail('an alarm must watch throttles');
 
-// 9. The README documents every input and output.
+// 9. A dashboard of the function's own metrics: what on-call engineers look at first.
+const dashboard = one('aws_cloudwatch_dashboard', 'function');
+if (!dashboard) fail('aws_cloudwatch_dashboard.function is missing');
+for (const metric of ['RecordsReceived', 'RecordsFailed', 'Publishes', 'PublishLatency', 'CircuitOpen', 'RateLimitedAnswers', 'RateLimitPause']) {
+  if (dashboard && !text(dashboard.dashboard_body).includes(metric)) fail(`the dashboard does not show ${metric}`);
+}
+for (const kind of ['RecordsInvalid', 'RecordsRefused', 'RecordsUndelivered', 'RecordsFailedFast', 'RecordsOutOfTime', 'RecordsBehindFailure']) {
+  if (!text(parsed['main.tf']).includes(kind)) fail(`the dashboard does not break failures down by ${kind}`);
+}
+if (dashboard && !/ApproximateNumberOfMessagesVisible[\s\S]*dead_letter/.test(text(dashboard.dashboard_body))) {
+  fail('the dashboard does not show the dead-letter queue');
+}
+
+// 10. The README documents every input and output.
 const readme = fs.existsSync(path.join(root, 'README.md')) ? fs.readFileSync(path.join(root, 'README.md'), 'utf8') : '';
 for (const name of [...Object.keys(variables), ...Object.keys(outputs)]) {
   if (!readme.includes('`' + name + '`')) fail(`infra/README.md does not document \`${name}\``);
