@@ -11,253 +11,300 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
-import io.quarkus.amazon.lambda.runtime.MockEventServer;
 import io.syncfanout.local.LambdaProcess;
+import io.syncfanout.local.LambdaRuntimeApi;
+import io.syncfanout.local.LambdaSize;
 import io.syncfanout.testing.PubNubStandIn;
 
 /**
- * Runs the packaged function the way Lambda runs it against a stand-in that adds latency, beside
- * the naive SDK publisher and the floor, and writes the figures to docs/benchmarks.md.
+ * Runs the packaged function (the JVM build and the native one) the way Lambda runs it, held to the
+ * CPU share and memory of a Lambda memory size, against a PubNub stand-in that adds latency, beside
+ * the floor held to the same share; writes the figures to {@code docs/benchmarks/<size>.json} and,
+ * from all of them, {@code docs/benchmarks.md}.
  *
- * <pre>./bench [latency-ms=20] [concurrency=32] [--quick] [--cold-start]</pre>
- * {@code --cold-start} measures only the cold starts and prints them, writing nothing.
+ * <pre>./bench [--memory 512[,1024,1769,whole]] [--builds jvm,native] [--latency 20] [--peers] [--quick] [--cold-start]</pre>
  */
 public final class Benchmarks {
 
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path RESULTS = Path.of("docs/benchmarks");
+    /** Where ./bench leaves each build's function.zip. */
+    static final Path BUILDS = Path.of("target/bench");
+    private static final Pattern SUMMARY = Pattern.compile("sync-fanout invocation: records=(\\d+) .*failed=(\\d+) .* ms=(\\d+)");
+    private static final Pattern STARTED_IN = Pattern.compile("started in ([0-9.]+)s");
+    private static final Pattern SETTINGS = Pattern.compile("publishing with concurrency=(\\d+)");
+
     private final PrintStream out;
-    private final int latencyMs;
-    private final int concurrency;
-    private final boolean quick;
-    private final boolean coldOnly;
-    private final Map<String, String> figures = new HashMap<>();
+    private final Options options;
     private WireMockServer standIn;
-    private MockEventServer runtimeApi;
+    private LambdaRuntimeApi runtimeApi;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    Benchmarks(PrintStream out, int latencyMs, int concurrency, boolean quick, boolean coldOnly) {
+    /**
+     * @param sizes memory sizes in MB, 0 for the whole machine
+     * @param timeout the function timeout Lambda's deadline counts
+     */
+    record Options(List<Integer> sizes, List<String> builds, int latencyMs, Duration timeout, boolean peers, boolean quick,
+            boolean coldOnly) {
+
+        static Options parse(String[] args) {
+            List<Integer> sizes = List.of(512);
+            List<String> builds = List.of("jvm", "native");
+            int latency = 20;
+            Duration timeout = Duration.ofSeconds(30);
+            boolean peers = false;
+            boolean quick = false;
+            boolean coldOnly = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--memory" -> sizes = Arrays.stream(args[++i].split(",")).map(s -> s.equals("whole") ? 0 : Integer.parseInt(s)).toList();
+                    case "--builds" -> builds = List.of(args[++i].split(","));
+                    case "--latency" -> latency = Integer.parseInt(args[++i]);
+                    case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
+                    case "--peers" -> peers = true;
+                    case "--quick" -> quick = true;
+                    case "--cold-start" -> coldOnly = true;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; usage: ./bench [--memory 512[,1024,1769,whole]] [--builds jvm,native] [--latency MS] [--timeout S]"
+                            + " [--peers] [--quick] [--cold-start]");
+                }
+            }
+            return new Options(sizes, builds, latency, timeout, peers, quick, coldOnly);
+        }
+
+        int repeat(int full) {
+            return quick ? Math.max(1, full / 3) : full;
+        }
+    }
+
+    Benchmarks(PrintStream out, Options options) {
         this.out = out;
-        this.latencyMs = latencyMs;
-        this.concurrency = concurrency;
-        this.quick = quick;
-        this.coldOnly = coldOnly;
+        this.options = options;
     }
 
     public static void main(String[] args) throws Exception {
-        int latency = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 20;
-        int concurrency = args.length > 1 && !args[1].startsWith("--") ? Integer.parseInt(args[1]) : 32;
-        boolean quick = List.of(args).contains("--quick");
-        boolean coldOnly = List.of(args).contains("--cold-start");
-        new Benchmarks(System.out, latency, concurrency, quick, coldOnly).run();
+        new Benchmarks(System.out, Options.parse(args)).run();
         System.exit(0);
-    }
-
-    /** Median cold starts, seconds to the first answer, and the part of each Quarkus reports as its own start. */
-    record ColdStarts(double seconds, double quarkusStart, double trivialSeconds, double trivialQuarkusStart) {
-    }
-
-    /** One measured run of the function on a workload. */
-    record Run(double seconds, double functionSeconds, int requests, long cpuMillis, List<Map.Entry<String, byte[]>> publishes) {
     }
 
     void run() throws Exception {
         standIn = PubNubStandIn.newServer(0);
         standIn.start();
-        standIn.setGlobalFixedDelay(latencyMs);
-        runtimeApi = new MockEventServer();
-        runtimeApi.start(0);
+        standIn.setGlobalFixedDelay(options.latencyMs());
+        runtimeApi = LambdaRuntimeApi.start(options.timeout());
         try {
-            Random random = new Random(5);
-            List<String> w1 = Workloads.burst(random);
-            List<String> w2 = Workloads.spread();
-            String w1Event = Workloads.event(w1);
-            String w2Event = Workloads.event(w2);
-            log("stand-in latency %d ms, concurrency %d; W1 %d records, W2 %d records", latencyMs, concurrency, w1.size(), w2.size());
-
-            Path work = Path.of("target/bench");
-            Files.createDirectories(work);
+            // A stand-in that has served nothing answers its first requests slowly: warm it first.
             double roundTripMs = roundTripMs();
-            Run ours1;
-            Run ours2;
-            double[] w3;
-            long peakRssKb;
-            String oneRecord = Workloads.event(List.of(Workloads.small(random).get(0)));
-            ColdStarts cold = coldStarts(oneRecord);
-            log("cold start: %.2f s (Quarkus's start %.2f s); trivial Funqy function: %.2f s (%.2f s)", cold.seconds(), cold.quarkusStart(),
-                    cold.trivialSeconds(), cold.trivialQuarkusStart());
-            if (coldOnly) {
-                return;
+            log("stand-in: %d ms latency, %.1f ms a round trip", options.latencyMs(), roundTripMs);
+            Workload w1 = Workload.of(Workloads.burst(new Random(5)));
+            String oneRecord = Workloads.event(List.of(Workloads.small(new Random(7)).get(0)));
+            for (int memoryMb : options.sizes()) {
+                List<BuildFigures> builds = new ArrayList<>();
+                for (String build : options.builds()) {
+                    Path zip = BUILDS.resolve(build).resolve("function.zip");
+                    if (!Files.exists(zip)) {
+                        log("%s: no %s (./bench builds it), skipped", build, zip);
+                        continue;
+                    }
+                    builds.add(measure(build, zip, memoryMb, w1, oneRecord));
+                }
+                if (options.coldOnly() || builds.isEmpty()) {
+                    continue;
+                }
+                Peers.Figures peers = options.peers() && memoryMb == 0 ? peers(w1) : null;
+                SizeResults results = new SizeResults(memoryMb, LocalDate.now().toString(), options.latencyMs(),
+                        options.timeout().toSeconds(), Runtime.getRuntime().availableProcessors(), builds, peers);
+                Files.createDirectories(RESULTS);
+                JSON.writerWithDefaultPrettyPrinter().writeValue(RESULTS.resolve(results.key() + ".json").toFile(), results);
+                log("wrote %s", RESULTS.resolve(results.key() + ".json"));
             }
-            try (LambdaProcess function = startFunction(work.resolve("default"), Map.of())) {
-                invoke(oneRecord);
-                warmUp(w1Event, w2Event, random);
-                ours1 = median(function, w1Event, 3);
-                ours2 = median(function, w2Event, 3);
-                w3 = smallBatches(random, quick ? 200 : 1_000);
-                w3 = java.util.Arrays.copyOf(w3, 4);
-                w3[3] = median(ownMillis(function.output(), 10).stream().mapToDouble(Long::doubleValue).toArray());
-                peakRssKb = status(function.pid(), "VmHWM:");
+            if (!options.coldOnly()) {
+                Report report = Report.load(RESULTS);
+                report.write(Path.of("docs/benchmarks.md"), Path.of("docs/benchmarks.png"));
+                log("wrote docs/benchmarks.md and docs/benchmarks.png");
             }
-            Run small;
-            try (LambdaProcess function = startFunction(work.resolve("xmx128"), Map.of("JAVA_TOOL_OPTIONS", "-Xmx128m"))) {
-                invoke(Workloads.event(List.of(Workloads.small(random).get(0))));
-                warmUp(w1Event, w2Event, random);
-                small = median(function, w1Event, 3);
-            }
-            double floorSeconds = medianSeconds(() -> Peers.floor(standIn.port(), ours1.publishes(), concurrency), 3);
-            log("floor: %.3f s", floorSeconds);
-            double sdkConcurrent = medianSeconds(() -> Peers.naiveSdk(standIn.port(), w1, concurrency), 3);
-            log("naive SDK, %d threads: %.2f s", concurrency, sdkConcurrent);
-            int sequentialRecords = quick ? 1_000 : w1.size();
-            double sdkSequential = Peers.naiveSdk(standIn.port(), w1.subList(0, sequentialRecords), 1) / 1e9 * w1.size() / sequentialRecords;
-            log("naive SDK, sequential: %.2f s%s", sdkSequential, quick ? " (extrapolated from 1,000 records)" : "");
-
-            Report report = new Report(LocalDate.now().toString(), latencyMs, concurrency, w1.size(), w2.size(), ours1, ours2, w3, roundTripMs,
-                    cold, peakRssKb, small, floorSeconds, sdkConcurrent, sdkSequential, quick);
-            report.write(Path.of("docs/benchmarks.md"), Path.of("docs/benchmarks.png"));
-            log("wrote docs/benchmarks.md and docs/benchmarks.png");
-            out.println(report.markdown());
         } finally {
             runtimeApi.close();
             standIn.stop();
         }
     }
 
+    /** W1's records as an SQS event, and how many there are. */
+    record Workload(String event, int records, List<String> bodies) {
+        static Workload of(List<String> bodies) {
+            return new Workload(Workloads.event(bodies), bodies.size(), bodies);
+        }
+    }
+
+    /** Everything one build is measured on at one size. */
+    private BuildFigures measure(String build, Path zip, int memoryMb, Workload w1, String oneRecord) throws Exception {
+        String where = memoryMb == 0 ? "whole machine" : memoryMb + " MB";
+        Path work = BUILDS.resolve("runs").resolve(build + "-" + (memoryMb == 0 ? "whole" : memoryMb));
+        Files.createDirectories(work);
+        try (LambdaSize size = memoryMb == 0 ? null : LambdaSize.of(memoryMb)) {
+            double[] cold = new double[options.repeat(5)];
+            double[] quarkusStart = new double[cold.length];
+            for (int i = 0; i < cold.length; i++) {
+                try (LambdaProcess function = start(zip, work, size)) {
+                    invoke(function, oneRecord);
+                    cold[i] = (System.nanoTime() - function.startedNanos()) / 1e9;
+                    quarkusStart[i] = function.output().stream().map(STARTED_IN::matcher).filter(Matcher::find)
+                            .mapToDouble(m -> Double.parseDouble(m.group(1))).findFirst().orElse(Double.NaN);
+                }
+            }
+            log("%s, %s: cold start %.3f s (Quarkus's own start %.3f s)", build, where, median(cold), median(quarkusStart));
+            if (options.coldOnly()) {
+                return null;
+            }
+
+            List<Run> coldW1 = new ArrayList<>();
+            for (int i = 0; i < options.repeat(3); i++) {
+                try (LambdaProcess function = start(zip, work, size)) {
+                    coldW1.add(measured(function, w1));
+                }
+            }
+            Run coldMedian = median(coldW1);
+            log("%s, %s: cold W1 %.3f s from start, %d of %d failed", build, where, coldMedian.fromStartSeconds(), coldMedian.failed(),
+                    w1.records());
+
+            List<Run> warm = new ArrayList<>();
+            int concurrency;
+            long peakRssKb;
+            try (LambdaProcess function = start(zip, work, size)) {
+                for (int i = 0; i < options.repeat(3); i++) {
+                    invoke(function, w1.event());
+                }
+                Random random = new Random(11);
+                for (int i = 0; i < 50; i++) {
+                    invoke(function, Workloads.event(Workloads.small(random)));
+                }
+                for (int i = 0; i < options.repeat(3); i++) {
+                    warm.add(measured(function, w1));
+                }
+                concurrency = function.output().stream().map(SETTINGS::matcher).filter(Matcher::find)
+                        .mapToInt(m -> Integer.parseInt(m.group(1))).findFirst().orElse(-1);
+                peakRssKb = status(function.pid(), "VmHWM:");
+            }
+            Run warmMedian = median(warm);
+            log("%s, %s: warm W1 %.3f s own, %d ms CPU, %d failed, concurrency %d", build, where, warmMedian.ownSeconds(),
+                    warmMedian.cpuMillis(), warmMedian.failed(), concurrency);
+
+            double[] floor = floor(warmMedian.publishes(), concurrency > 0 ? concurrency : 32, size, work);
+            log("%s, %s: floor %.3f s, %.0f ms CPU on Vert.x's client; %.3f s, %.0f ms CPU on the JDK's", build, where, floor[0], floor[1],
+                    floor[2], floor[3]);
+            return new BuildFigures(build, concurrency, median(cold), median(quarkusStart), coldMedian.fromStartSeconds(),
+                    coldMedian.ownSeconds(), coldMedian.failed(), coldMedian.cpuMillis(), warmMedian.ownSeconds(),
+                    warmMedian.clientSeconds(), warmMedian.failed(), warmMedian.cpuMillis(), warmMedian.requests(), floor[0],
+                    (long) floor[1], floor[2], (long) floor[3], peakRssKb, w1.records());
+        }
+    }
+
     /**
-     * Seconds from starting the process to its first answer, as on a Lambda cold start: the median
-     * of seven (fifteen with --cold-start), the function and the trivial one taking turns so that
-     * both meet the same machine (on this shared 2-core VM a single start varies by half).
+     * One measured invocation.
+     *
+     * @param fromStartSeconds from starting the process to the answer (a cold invocation's whole wait)
+     * @param clientSeconds from posting the event to the answer
+     * @param ownSeconds the function's own time, from its summary line
+     * @param cpuMillis the function process's CPU over the invocation
      */
-    private ColdStarts coldStarts(String event) throws Exception {
-        int runs = coldOnly ? 15 : 7;
-        double[][] ours = new double[2][runs];
-        double[][] trivial = new double[2][runs];
-        for (int i = 0; i < runs; i++) {
-            double[] one = coldStart(Path.of("target/function.zip"), LambdaProcess.HANDLER, Path.of("target/bench/cold"), event);
-            ours[0][i] = one[0];
-            ours[1][i] = one[1];
-            one = coldStart(Path.of("benchmarks/trivial-funqy/target/function.zip"),
-                    "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest", Path.of("target/bench/cold-trivial"), event);
-            trivial[0][i] = one[0];
-            trivial[1][i] = one[1];
-        }
-        return new ColdStarts(median(ours[0]), median(ours[1]), median(trivial[0]), median(trivial[1]));
+    record Run(double fromStartSeconds, double clientSeconds, double ownSeconds, int failed, long cpuMillis, int requests,
+            List<Map.Entry<String, byte[]>> publishes) {
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
-    private static final java.util.regex.Pattern STARTED_IN = java.util.regex.Pattern.compile("started in ([0-9.]+)s");
-
-    /** Seconds to the first answer, and the seconds Quarkus says its own start took (the rest is the JVM and the first invocation). */
-    private double[] coldStart(Path zip, String handler, Path work, String event) throws Exception {
-        Files.createDirectories(work);
-        try (LambdaProcess function = LambdaProcess.start(zip, work, "127.0.0.1:" + runtimeApi.getPort() + MockEventServer.BASE_PATH,
-                handler, Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port(), "PUBNUB_PUBLISH_KEY", "demo-pub",
-                        "PUBNUB_SUBSCRIBE_KEY", "demo-sub"))) {
-            invoke(event);
-            double seconds = (System.nanoTime() - function.startedNanos()) / 1e9;
-            double startedIn = function.output().stream().map(STARTED_IN::matcher).filter(java.util.regex.Matcher::find)
-                    .mapToDouble(m -> Double.parseDouble(m.group(1))).findFirst().orElse(Double.NaN);
-            return new double[] { seconds, startedIn };
-        }
-    }
-
-    /** The same warm-up for every function process measured, so that both are equally warm. */
-    private void warmUp(String w1Event, String w2Event, Random random) throws Exception {
-        invoke(w1Event);
-        invoke(w2Event);
-        for (int i = 0; i < 100; i++) {
-            invoke(Workloads.event(Workloads.small(random)));
-        }
-    }
-
-    private LambdaProcess startFunction(Path work, Map<String, String> extra) throws Exception {
-        Files.createDirectories(work);
-        Map<String, String> env = new HashMap<>(Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port(),
-                "PUBNUB_PUBLISH_KEY", "demo-pub", "PUBNUB_SUBSCRIBE_KEY", "demo-sub",
-                "SYNC_PUBLISH_CONCURRENCY", Integer.toString(concurrency), "SYNC_TIME_BUDGET", "120s"));
-        env.putAll(extra);
-        return LambdaProcess.start(Path.of("target/function.zip"), work, "127.0.0.1:" + runtimeApi.getPort() + MockEventServer.BASE_PATH,
-                LambdaProcess.HANDLER, env);
-    }
-
-    private Run median(LambdaProcess function, String event, int times) throws Exception {
-        List<Run> runs = new ArrayList<>();
-        for (int i = 0; i < times; i++) {
-            standIn.resetRequests();
-            int summariesBefore = ownMillis(function.output(), -1).size();
-            long cpu0 = cpuMillis(function.pid());
-            long start = System.nanoTime();
-            invoke(event);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long cpu = cpuMillis(function.pid()) - cpu0;
-            List<Map.Entry<String, byte[]>> publishes = new ArrayList<>();
-            for (ServeEvent served : standIn.getAllServeEvents()) {
+    private Run measured(LambdaProcess function, Workload workload) throws Exception {
+        standIn.resetRequests();
+        int summariesBefore = summaries(function.output()).size();
+        long cpu0 = cpuMillis(function.pid());
+        long start = System.nanoTime();
+        String answer = invoke(function, workload.event());
+        long end = System.nanoTime();
+        long cpu = cpuMillis(function.pid()) - cpu0;
+        int failed = JSON.readTree(answer).path("batchItemFailures").size();
+        List<Map.Entry<String, byte[]>> publishes = new ArrayList<>();
+        for (ServeEvent served : standIn.getAllServeEvents()) {
+            if (served.getResponse().getStatus() == 200) {
                 publishes.add(new AbstractMap.SimpleEntry<>(served.getRequest().getUrl(), served.getRequest().getBody()));
             }
-            runs.add(new Run(seconds, ownMillisAfter(function, summariesBefore) / 1e3, publishes.size(), cpu, publishes));
         }
-        runs.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
-        Run median = runs.get(times / 2);
-        log("function: %.3f s (its own time %.3f s), %d requests, %d ms CPU", median.seconds(), median.functionSeconds(), median.requests(),
-                median.cpuMillis());
-        return median;
+        long ownMillis = ownMillisAfter(function, summariesBefore);
+        return new Run((end - function.startedNanos()) / 1e9, (end - start) / 1e9, ownMillis / 1e3, failed, cpu, publishes.size(),
+                publishes);
     }
-
-    private double[] smallBatches(Random random, int invocations) throws Exception {
-        double[] millis = new double[invocations];
-        for (int i = 0; i < invocations; i++) {
-            String event = Workloads.event(Workloads.small(random));
-            long start = System.nanoTime();
-            invoke(event);
-            millis[i] = (System.nanoTime() - start) / 1e6;
-        }
-        java.util.Arrays.sort(millis);
-        double p50 = millis[invocations / 2];
-        double p99 = millis[(int) Math.floor(invocations * 0.99) - 1];
-        log("W3: p50 %.1f ms, p99 %.1f ms over %d invocations", p50, p99, invocations);
-        return new double[] { p50, p99, invocations };
-    }
-
-    private static final java.util.regex.Pattern SUMMARY = java.util.regex.Pattern.compile("sync-fanout invocation: records=(\\d+) .* ms=(\\d+)");
 
     /**
-     * The function's own times (its summary's {@code ms=}, start to answer), in order, of its
-     * invocations of {@code records} records, or of all of them when {@code records} is negative:
-     * the client-side figure also holds the local Runtime API's hops.
+     * The floor in a process held to the same size: median seconds and CPU milliseconds per run on
+     * Vert.x's HTTP client (the one the function sends with), then on the JDK's.
      */
-    static List<Long> ownMillis(List<String> log, int records) {
-        List<Long> millis = new ArrayList<>();
-        for (String line : log) {
-            java.util.regex.Matcher m = SUMMARY.matcher(line);
-            if (m.find() && (records < 0 || Integer.parseInt(m.group(1)) == records)) {
-                millis.add(Long.parseLong(m.group(2)));
-            }
+    private double[] floor(List<Map.Entry<String, byte[]>> publishes, int concurrency, LambdaSize size, Path work) throws Exception {
+        Path file = work.resolve("w1-publishes.bin");
+        Floor.write(file, publishes);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"),
+                Floor.class.getName(), file.toString(),
+                Integer.toString(standIn.port()), Integer.toString(concurrency), "5", Integer.toString(options.repeat(3))));
+        Process process = new ProcessBuilder(size == null ? command : size.wrap(command)).redirectErrorStream(true).start();
+        String printed = new String(process.getInputStream().readAllBytes());
+        Matcher vertx = Pattern.compile("floor vertx ([0-9.]+) (\\d+)").matcher(printed);
+        Matcher jdk = Pattern.compile("floor jdk ([0-9.]+) (\\d+)").matcher(printed);
+        if (process.waitFor() != 0 || !vertx.find() || !jdk.find()) {
+            throw new IllegalStateException("the floor failed: " + printed);
         }
-        return millis;
+        return new double[] { Double.parseDouble(vertx.group(1)), Double.parseDouble(vertx.group(2)), Double.parseDouble(jdk.group(1)),
+                Double.parseDouble(jdk.group(2)) };
     }
 
-    /** The own time of the invocation after the first {@code before}; its line may reach the log just after the answer. */
-    static long ownMillisAfter(LambdaProcess function, int before) throws InterruptedException {
-        for (int waited = 0; waited < 200; waited++) {
-            List<Long> millis = ownMillis(function.output(), -1);
-            if (millis.size() > before) {
-                return millis.get(before);
+    /** Whole machine only: the naive SDK publisher on W1, W2 (one record per user) and W3 (small batches). */
+    private Peers.Figures peers(Workload w1) throws Exception {
+        double sdkConcurrent = Peers.naiveSdk(standIn.port(), w1.bodies(), 32) / 1e9;
+        double sdkSequential = Peers.naiveSdk(standIn.port(), w1.bodies().subList(0, 1_000), 1) / 1e9 * w1.records() / 1_000;
+        log("naive SDK: %.2f s at 32 threads, %.1f s sequential (from 1,000 records)", sdkConcurrent, sdkSequential);
+        Workload w2 = Workload.of(Workloads.spread());
+        Path zip = BUILDS.resolve("jvm").resolve("function.zip");
+        Path work = BUILDS.resolve("runs").resolve("peers");
+        Files.createDirectories(work);
+        try (LambdaProcess function = start(zip, work, null)) {
+            invoke(function, w1.event());
+            invoke(function, w2.event());
+            Run spread = measured(function, w2);
+            Random random = new Random(13);
+            double[] small = new double[options.repeat(600)];
+            for (int i = 0; i < small.length; i++) {
+                long start = System.nanoTime();
+                invoke(function, Workloads.event(Workloads.small(random)));
+                small[i] = (System.nanoTime() - start) / 1e6;
             }
-            Thread.sleep(10);
+            log("W2 %.3f s own, %d requests; W3 p50 %.1f ms", spread.ownSeconds(), spread.requests(), median(small));
+            return new Peers.Figures(sdkConcurrent, sdkSequential, spread.ownSeconds(), spread.requests(), w2.records(), median(small),
+                    roundTripMs());
         }
-        throw new IllegalStateException("the function wrote no invocation summary");
+    }
+
+    private LambdaProcess start(Path zip, Path work, LambdaSize size) throws Exception {
+        return LambdaProcess.start(zip, work, runtimeApi.address(), LambdaProcess.HANDLER,
+                new HashMap<>(Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port(), "PUBNUB_PUBLISH_KEY", "demo-pub",
+                        "PUBNUB_SUBSCRIBE_KEY", "demo-sub")), size);
+    }
+
+    private String invoke(LambdaProcess function, String event) throws Exception {
+        HttpResponse<String> answer = runtimeApi.invoke(event, function);
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("the function failed as a whole: HTTP " + answer.statusCode() + " "
+                    + answer.body().substring(0, Math.min(300, answer.body().length())));
+        }
+        return answer.body();
     }
 
     /** One publish round trip to the stand-in: the latency every publish pays at least. */
@@ -272,35 +319,47 @@ public final class Benchmarks {
                 millis[i] = (System.nanoTime() - start) / 1e6;
             }
         }
-        java.util.Arrays.sort(millis);
-        return millis[millis.length / 2];
+        return median(millis);
     }
 
-    private String invoke(String event) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtimeApi.getPort() + "/"))
-                .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 200 || !answer.body().contains("\"batchItemFailures\":[]")) {
-            throw new IllegalStateException("the function did not deliver everything: HTTP " + answer.statusCode() + " "
-                    + answer.body().substring(0, Math.min(300, answer.body().length())));
+    /** The function's summary lines so far: records, failed, own milliseconds. */
+    static List<long[]> summaries(List<String> log) {
+        List<long[]> summaries = new ArrayList<>();
+        for (String line : log) {
+            Matcher m = SUMMARY.matcher(line);
+            if (m.find()) {
+                summaries.add(new long[] { Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)) });
+            }
         }
-        return answer.body();
+        return summaries;
     }
 
-    interface Timed {
-        long nanos() throws Exception;
-    }
-
-    private static double medianSeconds(Timed timed, int times) throws Exception {
-        double[] seconds = new double[times];
-        for (int i = 0; i < times; i++) {
-            seconds[i] = timed.nanos() / 1e9;
+    /** The own time of the invocation after the first {@code before}; its line may reach the log just after the answer. */
+    static long ownMillisAfter(LambdaProcess function, int before) throws InterruptedException {
+        for (int waited = 0; waited < 500; waited++) {
+            List<long[]> summaries = summaries(function.output());
+            if (summaries.size() > before) {
+                return summaries.get(before)[2];
+            }
+            Thread.sleep(10);
         }
-        return median(seconds);
+        throw new IllegalStateException("the function wrote no invocation summary");
+    }
+
+    private static Run median(List<Run> runs) {
+        List<Run> sorted = new ArrayList<>(runs);
+        sorted.sort((a, b) -> Double.compare(a.ownSeconds(), b.ownSeconds()));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** User plus system CPU of a process, from /proc (clock ticks of 10 ms). */
-    static long cpuMillis(long pid) throws Exception {
+    public static long cpuMillis(long pid) throws java.io.IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
@@ -315,7 +374,17 @@ public final class Benchmarks {
         return -1;
     }
 
+    interface Timed {
+        long nanos() throws Exception;
+    }
+
     private void log(String format, Object... args) {
         out.printf("bench: " + format + "%n", args);
+    }
+
+    /** For reading a results file back. */
+    static SizeResults read(Path file) throws java.io.IOException {
+        JsonNode tree = JSON.readTree(file.toFile());
+        return JSON.treeToValue(tree, SizeResults.class);
     }
 }

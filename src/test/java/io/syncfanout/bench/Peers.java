@@ -26,6 +26,19 @@ final class Peers {
     private Peers() {
     }
 
+    /**
+     * What the peers came to on the whole machine.
+     *
+     * @param sdkConcurrentSeconds the naive SDK publisher at 32 threads on W1
+     * @param sdkSequentialSeconds the same, one at a time (extrapolated from 1,000 records)
+     * @param w2Seconds sync-fanout's own time on W2, one record for each of 10,000 users
+     * @param w3P50Millis a warm invocation of 10 records, post to answer
+     * @param roundTripMillis one publish round trip to the stand-in
+     */
+    record Figures(double sdkConcurrentSeconds, double sdkSequentialSeconds, double w2Seconds, int w2Requests, int w2Records,
+            double w3P50Millis, double roundTripMillis) {
+    }
+
     /** One publish per record through the official SDK, as a team writes first; {@code threads} at once. */
     static long naiveSdk(int port, List<String> bodies, int threads) throws Exception {
         PNConfiguration.Builder config = PNConfiguration.builder(new UserId("naive-publisher"), "demo-sub");
@@ -67,7 +80,37 @@ final class Peers {
         return nanos;
     }
 
-    /** The floor: the same publishes as bare POSTs from an async HTTP client at the same concurrency. */
+    /**
+     * The floor, on the HTTP client sync-fanout itself sends with (Vert.x's, on Netty): the same
+     * publishes as bare POSTs at the same concurrency, keep-alive, nothing else. What is left between
+     * this and sync-fanout is the function's own cost: reading, planning, the REST client, fault
+     * tolerance.
+     */
+    static long floorOnVertx(io.vertx.core.Vertx vertx, int port, List<Map.Entry<String, byte[]>> publishes, int concurrency)
+            throws Exception {
+        io.vertx.core.http.HttpClient http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(true)
+                .setDefaultHost("127.0.0.1").setDefaultPort(port), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(concurrency));
+        Semaphore permits = new Semaphore(concurrency);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(publishes.size());
+        long start = System.nanoTime();
+        for (Map.Entry<String, byte[]> publish : publishes) {
+            permits.acquire();
+            io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(publish.getValue());
+            http.request(io.vertx.core.http.HttpMethod.POST, publish.getKey())
+                    .compose(request -> request.putHeader("Content-Type", "application/json").send(body))
+                    .compose(io.vertx.core.http.HttpClientResponse::body)
+                    .onComplete(answer -> {
+                        permits.release();
+                        done.countDown();
+                    });
+        }
+        done.await();
+        long nanos = System.nanoTime() - start;
+        http.close();
+        return nanos;
+    }
+
+    /** The floor on the JDK's HTTP client: the same publishes as bare async POSTs at the same concurrency. */
     static long floor(int port, List<Map.Entry<String, byte[]>> publishes, int concurrency) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Semaphore permits = new Semaphore(concurrency);

@@ -53,11 +53,13 @@ public final class LambdaProcess implements AutoCloseable {
 
     /**
      * @param size the memory size whose CPU share and memory the process is held to, as Lambda holds
-     *        it; null for the whole machine (then {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} says 512)
+     *        it; null for the whole machine (then {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} says what would
+     *        give as many vCPUs as the machine has)
      */
     public static LambdaProcess start(Path functionZip, Path workDir, String runtimeApi, String handler, Map<String, String> environment,
             LambdaSize size) throws IOException {
-        Path taskRoot = workDir.resolve("task");
+        // Absolute: the process starts in the task root, where a relative path would no longer lead.
+        Path taskRoot = workDir.toAbsolutePath().resolve("task");
         unzip(functionZip, taskRoot);
         String runtimeClasspath = String.join(java.io.File.pathSeparator,
                 jarOf(AWSLambda.class), jarOf(PojoSerializer.class), jarOf(Context.class), jarOf(runtimeClientDependency()));
@@ -79,7 +81,9 @@ public final class LambdaProcess implements AutoCloseable {
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "sync-fanout-local");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", size == null ? "512" : Integer.toString(size.memoryMb()));
+        // On the whole machine, the memory size that would give the function as many vCPUs as it has.
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(size == null
+                ? Runtime.getRuntime().availableProcessors() * LambdaSize.ONE_VCPU_MB : size.memoryMb()));
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/sync-fanout-local");
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
         env.putAll(environment);
@@ -105,7 +109,7 @@ public final class LambdaProcess implements AutoCloseable {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -116,6 +120,12 @@ public final class LambdaProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         reader.join(2_000);
+    }
+
+    /** The last lines the function wrote, for a failure message. */
+    public String tail() {
+        List<String> lines = output();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 
     private void pump(InputStream stream, Path log) {

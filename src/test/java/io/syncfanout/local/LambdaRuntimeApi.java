@@ -70,4 +70,20 @@ public final class LambdaRuntimeApi extends MockEventServer {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
+
+    /** As {@link #invoke(String)}, but gives up at once if the function's process exits instead of answering. */
+    public HttpResponse<String> invoke(String event, LambdaProcess function) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> answer = invokeAsync(event);
+        while (true) {
+            try {
+                return answer.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException stillRunning) {
+                if (!function.isAlive()) {
+                    throw new IllegalStateException("the function exited before answering:\n" + function.tail());
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+    }
 }

@@ -76,7 +76,7 @@ public final class LocalRun {
     }
 
     public static void main(String[] args) throws Exception {
-        LocalRun run = new LocalRun(System.out, Path.of("target/function.zip"), Path.of("target/local-run"), System.getenv());
+        LocalRun run = new LocalRun(System.out, Path.of(System.getProperty("function.zip", "target/function.zip")), Path.of("target/local-run"), System.getenv());
         Path sample = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -124,8 +124,12 @@ public final class LocalRun {
                 functionEnv.put("PUBNUB_PUBLISH_KEY", "demo-pub");
                 functionEnv.put("PUBNUB_SUBSCRIBE_KEY", "demo-sub");
             }
-            copy(functionEnv, "SYNC_BATCH_MAX_MESSAGES", "SYNC_BATCH_MAX_BYTES", "SYNC_COALESCE_PROGRESS", "SYNC_TIME_BUDGET",
-                    "SYNC_PUBLISH_CONCURRENCY", "SYNC_PUBLISH_ATTEMPT_TIMEOUT_MS");
+            // The function's own settings and log levels, as a deployment would set them.
+            environment.forEach((name, value) -> {
+                if (name.startsWith("SYNC_") || name.startsWith("QUARKUS_LOG_")) {
+                    functionEnv.put(name, value);
+                }
+            });
             try (LambdaProcess function = LambdaProcess.start(functionZip, workDir, runtimeApi.address(), handler, functionEnv, size)) {
                 out.println("Lambda Runtime API on " + runtimeApi.address() + " (function timeout " + functionTimeout.toSeconds() + " s); "
                         + functionZip + (function.isNative() ? " as its native bootstrap (provided.al2023)"
@@ -161,12 +165,12 @@ public final class LocalRun {
                 HttpResponse<String> response = answer.get(2, TimeUnit.SECONDS);
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException("the function failed as a whole (HTTP " + response.statusCode() + "): "
-                            + response.body() + "\n" + tail(function.output()));
+                            + response.body() + "\n" + function.tail());
                 }
                 return response.body();
             } catch (java.util.concurrent.TimeoutException stillRunning) {
                 if (!function.isAlive()) {
-                    throw new IllegalStateException("the function exited before answering:\n" + tail(function.output()));
+                    throw new IllegalStateException("the function exited before answering:\n" + function.tail());
                 }
                 long seconds = (System.nanoTime() - start) / 1_000_000_000;
                 out.println("  … " + seconds + " s" + (standIn == null ? ""
@@ -255,9 +259,5 @@ public final class LocalRun {
                 target.put(name, environment.get(name));
             }
         }
-    }
-
-    private static String tail(List<String> lines) {
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     }
 }
