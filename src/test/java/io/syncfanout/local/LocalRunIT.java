@@ -32,6 +32,7 @@ import io.syncfanout.testing.SqsEvents;
 class LocalRunIT {
 
     private static final long T0 = 1_764_237_600_000L;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @TempDir
     Path work;
@@ -83,6 +84,36 @@ class LocalRunIT {
         assertEquals(watchlistTags, seenTags, "every watchlist change reached its channel");
         assertTrue(report.summary().contains("records=2000"), report.summary());
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("What reached each channel (200 channels, 200 publishes"));
+    }
+
+    @Test
+    void everyLogLineIsJsonAndTheSummaryIsAnEmbeddedMetricFormatDocumentCloudWatchCanRead() throws Exception {
+        RunReport report = run(Path.of("samples/invalid-among-valid.json"));
+
+        List<String> lines = java.nio.file.Files.readAllLines(work.resolve("function.log"));
+        List<JsonNode> documents = new java.util.ArrayList<>();
+        for (String line : lines) {
+            JsonNode json = JSON.readTree(line); // every line the function writes in production parses
+            if (json.has("_aws")) {
+                documents.add(json);
+            } else if ("WARN".equals(json.path("level").asText())) {
+                assertFalse(json.path("mdc").path("AWSRequestId").asText().isEmpty(), "a WARN line carries the request id: " + line);
+            }
+        }
+        assertEquals(1, documents.size(), "one Embedded Metric Format document per invocation:\n" + String.join("\n", lines));
+        JsonNode emf = documents.get(0);
+        JsonNode directive = emf.path("_aws").path("CloudWatchMetrics").get(0);
+        assertEquals("SyncFanout", directive.path("Namespace").asText());
+        Set<String> declared = new HashSet<>();
+        directive.path("Metrics").forEach(metric -> declared.add(metric.path("Name").asText()));
+        assertTrue(declared.containsAll(Set.of("RecordsReceived", "RecordsFailed", "RecordsInvalid", "RecordsRefused", "Publishes",
+                "RateLimitedAnswers", "CircuitOpen")), declared.toString());
+        declared.forEach(name -> assertTrue(emf.path(name).isNumber() || emf.path(name).isArray(), name + " has no value"));
+        assertEquals(report.failedIds().size(), emf.path("RecordsFailed").asInt());
+        assertEquals(7, emf.path("RecordsInvalid").asInt());
+        assertEquals(1, emf.path("RecordsRefused").asInt());
+        assertEquals("sync-fanout-local", emf.path("FunctionName").asText());
+        assertFalse(emf.path("requestId").asText().isEmpty(), "the summary names its invocation");
     }
 
     @Test
