@@ -3,8 +3,10 @@ package io.syncfanout.fanout;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -105,7 +107,7 @@ public class PublishDispatcher {
         /** A 429 holds new publishes while some channel still has one to start. */
         boolean heldByRateLimit;
         /** Publishes started and not yet answered. */
-        final Set<ChannelBatch> awaiting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        final Set<ChannelBatch> awaiting = Collections.newSetFromMap(new IdentityHashMap<>());
 
         Run(RecordLedger ledger, Deadline deadline) {
             this.ledger = ledger;
@@ -122,7 +124,7 @@ public class PublishDispatcher {
                 Completion done = awaitCompletion();
                 if (done != null) {
                     settleAndReturn(done);
-                } else if (deadline.remaining().isNegative() || deadline.remaining().isZero()) {
+                } else if (deadline.hasPassed()) {
                     break;
                 }
             }

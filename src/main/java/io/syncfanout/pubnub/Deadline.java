@@ -10,12 +10,12 @@ import java.time.Duration;
  */
 public record Deadline(long atNanos, String description) {
 
-    public static Deadline after(Duration budget, long startNanos) {
-        return new Deadline(startNanos + budget.toNanos(), "the time budget (sync.time-budget)");
-    }
-
     public Duration remaining() {
         return Duration.ofNanos(atNanos - System.nanoTime());
+    }
+
+    public boolean hasPassed() {
+        return System.nanoTime() - atNanos >= 0;
     }
 
     /** Whether something that takes {@code needed} can still finish before the deadline. */

@@ -1,6 +1,5 @@
 package io.syncfanout.fanout;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.syncfanout.testing.Updates.hlc;

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-
 import java.util.concurrent.TimeUnit;
 
 import io.quarkus.amazon.lambda.runtime.AmazonLambdaApi;
@@ -128,7 +127,7 @@ public final class LambdaRuntimeApi extends MockEventServer {
         CompletableFuture<HttpResponse<String>> answer = invokeAsync(event);
         while (true) {
             try {
-                return answer.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                return answer.get(200, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException stillRunning) {
                 if (!function.isAlive()) {
                     throw new IllegalStateException("the function exited before answering:\n" + function.tail());
