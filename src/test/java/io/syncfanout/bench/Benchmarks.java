@@ -58,7 +58,7 @@ public final class Benchmarks {
      * @param timeout the function timeout Lambda's deadline counts
      */
     record Options(List<Integer> sizes, List<String> builds, int latencyMs, Duration timeout, boolean peers, boolean quick,
-            boolean coldOnly) {
+            boolean coldOnly, String javaOptions) {
 
         static Options parse(String[] args) {
             List<Integer> sizes = List.of(512);
@@ -68,6 +68,7 @@ public final class Benchmarks {
             boolean peers = false;
             boolean quick = false;
             boolean coldOnly = false;
+            String javaOptions = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--memory" -> sizes = Arrays.stream(args[++i].split(",")).map(s -> s.equals("whole") ? 0 : Integer.parseInt(s)).toList();
@@ -77,12 +78,13 @@ public final class Benchmarks {
                     case "--peers" -> peers = true;
                     case "--quick" -> quick = true;
                     case "--cold-start" -> coldOnly = true;
+                    case "--java-options" -> javaOptions = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + "; usage: ./bench [--memory 512[,1024,1769,whole]] [--builds jvm,native] [--latency MS] [--timeout S]"
-                            + " [--peers] [--quick] [--cold-start]");
+                            + " [--peers] [--quick] [--cold-start] [--java-options '-XX:…']");
                 }
             }
-            return new Options(sizes, builds, latency, timeout, peers, quick, coldOnly);
+            return new Options(sizes, builds, latency, timeout, peers, quick, coldOnly, javaOptions);
         }
 
         int repeat(int full) {
@@ -293,9 +295,12 @@ public final class Benchmarks {
     }
 
     private LambdaProcess start(Path zip, Path work, LambdaSize size) throws Exception {
-        return LambdaProcess.start(zip, work, runtimeApi.address(), LambdaProcess.HANDLER,
-                new HashMap<>(Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port(), "PUBNUB_PUBLISH_KEY", "demo-pub",
-                        "PUBNUB_SUBSCRIBE_KEY", "demo-sub")), size);
+        Map<String, String> environment = new HashMap<>(Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port(),
+                "PUBNUB_PUBLISH_KEY", "demo-pub", "PUBNUB_SUBSCRIBE_KEY", "demo-sub"));
+        if (options.javaOptions() != null) {
+            environment.put("JAVA_TOOL_OPTIONS", options.javaOptions()); // the JVM build's; the native build ignores it
+        }
+        return LambdaProcess.start(zip, work, runtimeApi.address(), LambdaProcess.HANDLER, environment, size);
     }
 
     private String invoke(LambdaProcess function, String event) throws Exception {

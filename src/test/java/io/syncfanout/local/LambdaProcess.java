@@ -64,13 +64,12 @@ public final class LambdaProcess implements AutoCloseable {
         String runtimeClasspath = String.join(java.io.File.pathSeparator,
                 jarOf(AWSLambda.class), jarOf(PojoSerializer.class), jarOf(Context.class), jarOf(runtimeClientDependency()));
         Path bootstrap = taskRoot.resolve("bootstrap");
+        // On the whole machine, the memory size that would give the function as many vCPUs as it has.
+        int memoryMb = size == null ? Runtime.getRuntime().availableProcessors() * LambdaSize.ONE_VCPU_MB : size.memoryMb();
         List<String> command = Files.exists(bootstrap)
                 // A native build (provided.al2023): Lambda runs the zip's bootstrap, which polls the API itself.
                 ? List.of(bootstrap.toString())
-                : new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        // The managed runtime's defaults for a small function: quick start over peak speed.
-                        "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                        "-cp", runtimeClasspath, AWSLambda.class.getName(), handler));
+                : javaRuntime(runtimeClasspath, handler, memoryMb, environment.get("JAVA_TOOL_OPTIONS"));
         bootstrap.toFile().setExecutable(true);
         ProcessBuilder builder = new ProcessBuilder(size == null ? command : size.wrap(command)).directory(taskRoot.toFile())
                 .redirectErrorStream(true);
@@ -81,13 +80,32 @@ public final class LambdaProcess implements AutoCloseable {
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "sync-fanout-local");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        // On the whole machine, the memory size that would give the function as many vCPUs as it has.
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(size == null
-                ? Runtime.getRuntime().availableProcessors() * LambdaSize.ONE_VCPU_MB : size.memoryMb()));
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/sync-fanout-local");
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
         env.putAll(environment);
+        if (!Files.exists(bootstrap) && environment.containsKey("JAVA_TOOL_OPTIONS")) {
+            // On the command line, after the runtime's defaults; one inherited (a profiler) stays.
+            env.remove("JAVA_TOOL_OPTIONS");
+        }
         return new LambdaProcess(builder.start(), workDir.resolve("function.log"), Files.exists(bootstrap));
+    }
+
+    /**
+     * The managed Java runtime's command: its defaults for java17 and java21 (a heap of 85% of the
+     * memory size, C1 only, serial GC: quick start over peak speed), then the function's own
+     * {@code JAVA_TOOL_OPTIONS}, which win, as AWS documents
+     * (https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html).
+     */
+    private static List<String> javaRuntime(String runtimeClasspath, String handler, int memoryMb, String functionOptions) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:MaxHeapSize=" + memoryMb * 1024L * 85 / 100 + "k",
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        if (functionOptions != null && !functionOptions.isBlank()) {
+            command.addAll(List.of(functionOptions.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", runtimeClasspath, AWSLambda.class.getName(), handler));
+        return command;
     }
 
     /** Every line the function wrote so far (stdout and stderr, as CloudWatch would hold them). */
