@@ -39,16 +39,30 @@ public final class Floor {
 
     private static void measure(String client, Benchmarks.Timed run, int warmUps, int runs) throws Exception {
         for (int i = 0; i < warmUps; i++) {
-            run.nanos();
+            untilAnswered(run);
         }
         double[] seconds = new double[runs];
         long cpuBefore = Benchmarks.cpuMillis(ProcessHandle.current().pid());
         for (int i = 0; i < runs; i++) {
-            seconds[i] = run.nanos() / 1e9;
+            seconds[i] = untilAnswered(run) / 1e9;
         }
         long cpuPerRun = (Benchmarks.cpuMillis(ProcessHandle.current().pid()) - cpuBefore) / runs;
         Arrays.sort(seconds);
         System.out.println("floor " + client + " " + seconds[runs / 2] + " " + cpuPerRun);
+    }
+
+    /** A run with a POST left unanswered is run again (twice at most): it measured the stand-in, not the client. */
+    private static long untilAnswered(Benchmarks.Timed run) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return run.nanos();
+            } catch (IllegalStateException unanswered) {
+                if (attempt == 3) {
+                    throw unanswered;
+                }
+                System.err.println("floor run again: " + unanswered.getMessage());
+            }
+        }
     }
 
     /** The publishes as the function made them: path and query, then body. */

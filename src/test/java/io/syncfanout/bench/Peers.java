@@ -92,14 +92,20 @@ final class Peers {
                 .setDefaultHost("127.0.0.1").setDefaultPort(port), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(concurrency));
         Semaphore permits = new Semaphore(concurrency);
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(publishes.size());
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
         long start = System.nanoTime();
         for (Map.Entry<String, byte[]> publish : publishes) {
             permits.acquire();
             io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(publish.getValue());
-            http.request(io.vertx.core.http.HttpMethod.POST, publish.getKey())
+            // A POST the stand-in never answers fails after 10 s instead of holding the floor forever.
+            http.request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST).setURI(publish.getKey())
+                    .setIdleTimeout(10_000))
                     .compose(request -> request.putHeader("Content-Type", "application/json").send(body))
                     .compose(io.vertx.core.http.HttpClientResponse::body)
                     .onComplete(answer -> {
+                        if (answer.failed()) {
+                            failed.compareAndSet(null, answer.cause());
+                        }
                         permits.release();
                         done.countDown();
                     });
@@ -107,6 +113,9 @@ final class Peers {
         done.await();
         long nanos = System.nanoTime() - start;
         http.close();
+        if (failed.get() != null) {
+            throw new IllegalStateException("a floor POST failed, so this run is no floor: " + failed.get());
+        }
         return nanos;
     }
 

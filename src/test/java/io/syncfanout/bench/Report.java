@@ -58,8 +58,8 @@ record Report(List<SizeResults> sizes) {
         md.append("\n- **cold start**: from starting the process to the answer of a one-record event, median of 5 (Quarkus's own start is "
                 + "part of it); **cold W1**: from starting the process to the answer when W1 is its first invocation, median of 3, with "
                 + "Lambda's deadline set by the function timeout noted below; **warm W1**: the function's own time (its summary line, from "
-                + "receiving the event to answering) once warm, median of 3; **floor**: first request to last answer of the same publishes, "
-                + "median of 3 after five warm-ups, on Vert.x's HTTP client (the one the function publishes with), in a JVM held to the same "
+                + "receiving the event to answering) once warm, median of 7; **floor**: first request to last answer of the same publishes, "
+                + "median of 7 after five warm-ups, on Vert.x's HTTP client (the one the function publishes with), in a JVM held to the same "
                 + "share, at the same concurrency (32); **floor on the JDK's client**: the same on `java.net.http`, which needs two to "
                 + "three times the CPU per request; **CPU**: the function process's user + system time over one warm W1; **GB-s**: what "
                 + "Lambda bills for it (memory × warm seconds).\n");
