@@ -31,8 +31,8 @@ public class LambdaSizingConfigSourceFactory implements ConfigSourceFactory {
     static final int ORDINAL = 200;
     static final int ONE_VCPU_MB = 1_769;
     /** SyncConfig's defaults, for one vCPU and more. */
-    static final long FULL_ATTEMPT_TIMEOUT_MS = 2_000;
-    static final long FULL_ANSWER_MICROS_PER_RECORD = 60;
+    static final long FULL_ATTEMPT_TIMEOUT_MS = Long.parseLong(SyncConfig.Publish.ONE_VCPU_ATTEMPT_TIMEOUT_MS);
+    static final long FULL_ANSWER_MICROS_PER_RECORD = Long.parseLong(SyncConfig.Publish.ONE_VCPU_ANSWER_MICROS_PER_RECORD);
     /**
      * Never longer: an attempt that may take most of a short function timeout leaves no room for the
      * others, and a stalled PubNub must still leave room for a retry.

@@ -48,6 +48,10 @@ public interface SyncConfig {
     }
 
     interface Publish {
+        /** The defaults for one vCPU and more; LambdaSizingConfigSourceFactory scales them below it. */
+        String ONE_VCPU_ATTEMPT_TIMEOUT_MS = "2000";
+        String ONE_VCPU_ANSWER_MICROS_PER_RECORD = "60";
+
         /** Channels published at once; each channel's publishes still go one after another. */
         @WithDefault("32")
         int concurrency();
@@ -56,7 +60,7 @@ public interface SyncConfig {
          * Per-attempt timeout. Also feeds SmallRye's {@code @Timeout} through application.properties,
          * so the deadline check and the interceptor agree.
          */
-        @WithDefault("2000")
+        @WithDefault(ONE_VCPU_ATTEMPT_TIMEOUT_MS)
         long attemptTimeoutMs();
 
         /** Retries after a retryable failure: the seed's 3. Feeds {@code @Retry(maxRetries)}. */
@@ -79,7 +83,7 @@ public interface SyncConfig {
          * its WARN line and its entry in the answer. Measured at about 60 µs on one vCPU; below one
          * vCPU it grows with the memory size's CPU share (LambdaSizingConfigSourceFactory).
          */
-        @WithDefault("60")
+        @WithDefault(ONE_VCPU_ANSWER_MICROS_PER_RECORD)
         long answerMicrosPerRecord();
 
         /** All that is kept free before the deadline for a batch of {@code records}. */

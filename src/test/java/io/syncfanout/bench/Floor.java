@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import org.jboss.logging.Logger;
+
 /**
  * The floor in a process of its own, so that it can be held to the same CPU share as the function:
  * the publishes the function made, replayed as bare async POSTs on two clients, the JDK's
@@ -20,6 +22,8 @@ import java.util.Map;
  * <pre>java io.syncfanout.bench.Floor &lt;publishes file&gt; &lt;stand-in port&gt; &lt;concurrency&gt; &lt;warm-ups&gt; &lt;runs&gt;</pre>
  */
 public final class Floor {
+
+    private static final Logger LOG = Logger.getLogger(Floor.class);
 
     private Floor() {
     }
@@ -60,7 +64,7 @@ public final class Floor {
                 if (attempt == 3) {
                     throw unanswered;
                 }
-                System.err.println("floor run again: " + unanswered.getMessage());
+                LOG.warnf("floor run again: %s", unanswered.getMessage());
             }
         }
     }
