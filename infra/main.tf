@@ -6,14 +6,16 @@ locals {
   queue_suffix = var.fifo ? ".fifo" : ""
   native       = var.package == "native"
 
-  # PubNub keys: parameters this module creates, or parameters / a secret managed elsewhere.
-  create_parameters = var.pubnub_keys_source == "ssm" && var.pubnub_keys != null
+  # PubNub keys: parameters this module creates, or parameters / a secret managed elsewhere. Which keys
+  # are given is not secret, only their values: nonsensitive() keeps the parameter names, and so the
+  # for_each over them, usable (a for_each may not be sensitive).
+  create_parameters = var.pubnub_keys_source == "ssm" && nonsensitive(var.pubnub_keys != null)
   parameter_prefix  = "/${var.name}/pubnub"
   key_parameters = local.create_parameters ? {
     publish   = "${local.parameter_prefix}/publish-key"
     subscribe = "${local.parameter_prefix}/subscribe-key"
-    secret    = try(var.pubnub_keys.secret_key, null) == null ? null : "${local.parameter_prefix}/secret-key"
-    auth      = try(var.pubnub_keys.auth_key, null) == null ? null : "${local.parameter_prefix}/auth-key"
+    secret    = nonsensitive(try(var.pubnub_keys.secret_key, null) == null) ? null : "${local.parameter_prefix}/secret-key"
+    auth      = nonsensitive(try(var.pubnub_keys.auth_key, null) == null) ? null : "${local.parameter_prefix}/auth-key"
     } : {
     publish   = var.pubnub_publish_key_parameter
     subscribe = var.pubnub_subscribe_key_parameter
@@ -23,7 +25,7 @@ locals {
   used_parameters = { for k, v in local.key_parameters : k => v if v != null }
   parameter_arns = [
     for name in values(local.used_parameters) :
-    "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(name, "/")}"
+    "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:parameter/${trimprefix(name, "/")}"
   ]
 
   key_environment = var.pubnub_keys_source == "ssm" ? {
@@ -35,8 +37,23 @@ locals {
     } : k => v if v != null
   } : { PUBNUB_KEYS_SECRET_ID = var.pubnub_keys_secret_arn }
 
+  # The event source mapping: each queue kind's defaults, and the standard mode's concurrency cap unless
+  # provisioned mode bounds it instead.
+  batch_size          = coalesce(var.batch_size, var.fifo ? 10 : 1000)
+  batching_window     = var.fifo ? null : coalesce(var.maximum_batching_window_in_seconds, 1)
+  maximum_concurrency = var.provisioned_pollers == null ? coalesce(var.maximum_concurrency, 10) : null
+
   # Funqy's handler with the request id in the log context; unused by the native (provided) runtime.
   jvm_handler = "io.syncfanout.fanout.RequestIdStreamHandler::handleRequest"
+}
+
+# Measured over TLS (docs/operations.md#memory-size): the JVM build below 1,024 MB cannot answer a cold
+# 10,000-record batch within a 30 s timeout.
+check "jvm_memory_size" {
+  assert {
+    condition     = local.native || var.memory_size >= 1024
+    error_message = "The JVM build at ${var.memory_size} MB gets ${format("%.2f", var.memory_size / 1769)} of a vCPU: a cold instance takes longer than the 30 s timeout to deliver a 10,000-record batch over TLS. Give it 1024 MB or more, or deploy the native build (docs/operations.md#memory-size)."
+  }
 }
 
 check "pubnub_keys_are_located" {
@@ -51,7 +68,7 @@ check "pubnub_keys_are_located" {
 # --- PubNub keys stored by this module (optional) ------------------------------------------------------
 
 resource "aws_ssm_parameter" "pubnub_key" {
-  for_each = local.create_parameters ? nonsensitive(toset([for k, v in local.key_parameters : k if v != null])) : toset([])
+  for_each = local.create_parameters ? toset(keys(local.used_parameters)) : toset([])
 
   name   = local.key_parameters[each.key]
   type   = "SecureString"
@@ -205,6 +222,8 @@ resource "aws_lambda_function" "this" {
         SSM_PARAMETER_STORE_TTL                = "300"
         SECRETS_MANAGER_TTL                    = "300"
         PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL = "warn"
+        # Changing it publishes a new version, whose instances (and SnapStart snapshot) read the keys anew.
+        PUBNUB_KEYS_REVISION = var.pubnub_keys_revision
       },
       local.key_environment,
       var.environment,
@@ -229,13 +248,30 @@ resource "aws_lambda_alias" "live" {
 resource "aws_lambda_event_source_mapping" "source" {
   event_source_arn                   = aws_sqs_queue.source.arn
   function_name                      = aws_lambda_alias.live.arn
-  batch_size                         = var.fifo ? min(var.batch_size, 10) : var.batch_size
-  maximum_batching_window_in_seconds = var.fifo ? null : var.maximum_batching_window_in_seconds
+  batch_size                         = local.batch_size
+  maximum_batching_window_in_seconds = local.batching_window
   # Without it Lambda ignores batchItemFailures and retries whole batches.
   function_response_types = ["ReportBatchItemFailures"]
 
-  scaling_config {
-    maximum_concurrency = var.maximum_concurrency
+  dynamic "scaling_config" {
+    for_each = local.maximum_concurrency == null ? [] : [local.maximum_concurrency]
+    content {
+      maximum_concurrency = scaling_config.value
+    }
+  }
+
+  # Provisioned mode (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+  dynamic "provisioned_poller_config" {
+    for_each = var.provisioned_pollers == null ? [] : [var.provisioned_pollers]
+    content {
+      minimum_pollers = provisioned_poller_config.value.minimum
+      maximum_pollers = provisioned_poller_config.value.maximum
+    }
+  }
+
+  # The mapping's own metrics (polled, invoked, failed, deleted, dropped records) for the dashboard.
+  metrics_config {
+    metrics = ["EventCount"]
   }
 }
 
@@ -333,6 +369,15 @@ resource "aws_cloudwatch_metric_alarm" "records_failed" {
 
 locals {
   dashboard_metric = { namespace = "SyncFanout", dimensions = ["FunctionName", aws_lambda_function.this.function_name] }
+  # Event source mapping metrics (metrics_config EventCount):
+  # https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics
+  mapping_metrics = {
+    PolledEventCount       = "polled from the queue"
+    InvokedEventCount      = "sent to the function"
+    DeletedEventCount      = "deleted (delivered)"
+    FailedInvokeEventCount = "in failed invocations"
+    DroppedEventCount      = "dropped"
+  }
   failure_kinds = {
     RecordsInvalid       = "invalid (producer bug)"
     RecordsRefused       = "refused by PubNub (4xx)"
@@ -351,7 +396,7 @@ resource "aws_cloudwatch_dashboard" "function" {
         type = "metric", x = 0, y = 0, width = 12, height = 6
         properties = {
           title   = "Records in, published, and given back to SQS"
-          region  = data.aws_region.current.name
+          region  = data.aws_region.current.region
           stat    = "Sum"
           period  = 60
           metrics = [for m in ["RecordsReceived", "RecordsSuperseded", "RecordsFailed", "Publishes", "PublishRetries"] : concat([local.dashboard_metric.namespace, m], local.dashboard_metric.dimensions)]
@@ -361,7 +406,7 @@ resource "aws_cloudwatch_dashboard" "function" {
         type = "metric", x = 12, y = 0, width = 12, height = 6
         properties = {
           title   = "Failed records by reason"
-          region  = data.aws_region.current.name
+          region  = data.aws_region.current.region
           stat    = "Sum"
           period  = 60
           stacked = true
@@ -372,7 +417,7 @@ resource "aws_cloudwatch_dashboard" "function" {
         type = "metric", x = 0, y = 6, width = 8, height = 6
         properties = {
           title  = "Publish latency, first attempt to acknowledgement (ms)"
-          region = data.aws_region.current.name
+          region = data.aws_region.current.region
           period = 60
           metrics = [
             concat([local.dashboard_metric.namespace, "PublishLatency"], local.dashboard_metric.dimensions, [{ stat = "p50", label = "p50" }]),
@@ -384,7 +429,7 @@ resource "aws_cloudwatch_dashboard" "function" {
         type = "metric", x = 8, y = 6, width = 8, height = 6
         properties = {
           title  = "PubNub's outages: the circuit breaker"
-          region = data.aws_region.current.name
+          region = data.aws_region.current.region
           period = 60
           metrics = [
             concat([local.dashboard_metric.namespace, "CircuitOpen"], local.dashboard_metric.dimensions, [{ stat = "Maximum", label = "open at the end of an invocation (1 = yes)" }]),
@@ -396,7 +441,7 @@ resource "aws_cloudwatch_dashboard" "function" {
         type = "metric", x = 16, y = 6, width = 8, height = 6
         properties = {
           title  = "PubNub's rate limit: 429 answers and the slow-downs they caused"
-          region = data.aws_region.current.name
+          region = data.aws_region.current.region
           period = 60
           metrics = [
             concat([local.dashboard_metric.namespace, "RateLimitedAnswers"], local.dashboard_metric.dimensions, [{ stat = "Sum", label = "429 answers" }]),
@@ -405,10 +450,21 @@ resource "aws_cloudwatch_dashboard" "function" {
         }
       },
       {
+        type = "metric", x = 0, y = 18, width = 24, height = 6
+        properties = {
+          title  = "The SQS trigger: records polled, invoked, deleted, failed and dropped by the event source mapping"
+          region = data.aws_region.current.region
+          stat   = "Sum"
+          period = 60
+          metrics = [for m, label in local.mapping_metrics :
+          ["AWS/Lambda", m, "EventSourceMappingUUID", aws_lambda_event_source_mapping.source.uuid, { label = label }]]
+        }
+      },
+      {
         type = "metric", x = 0, y = 12, width = 12, height = 6
         properties = {
           title  = "Queues: dead letters and the oldest record waiting"
-          region = data.aws_region.current.name
+          region = data.aws_region.current.region
           period = 60
           stat   = "Maximum"
           metrics = [
@@ -421,7 +477,7 @@ resource "aws_cloudwatch_dashboard" "function" {
         type = "metric", x = 12, y = 12, width = 12, height = 6
         properties = {
           title  = "The function: duration, errors, throttles"
-          region = data.aws_region.current.name
+          region = data.aws_region.current.region
           period = 60
           metrics = [
             ["AWS/Lambda", "Duration", "FunctionName", aws_lambda_function.this.function_name, { stat = "p99", label = "duration p99 (ms)" }],

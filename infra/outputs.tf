@@ -56,5 +56,5 @@ output "alarm_arns" {
 
 output "dashboard_url" {
   description = "The CloudWatch dashboard: records, failures by reason, publish latency, the circuit breaker, 429 slow-downs, the queues."
-  value       = "https://${data.aws_region.current.name}.console.aws.amazon.com/cloudwatch/home?region=${data.aws_region.current.name}#dashboards/dashboard/${aws_cloudwatch_dashboard.function.dashboard_name}"
+  value       = "https://${data.aws_region.current.region}.console.aws.amazon.com/cloudwatch/home?region=${data.aws_region.current.region}#dashboards/dashboard/${aws_cloudwatch_dashboard.function.dashboard_name}"
 }

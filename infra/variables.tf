@@ -86,7 +86,7 @@ variable "visibility_timeout_seconds" {
   default     = 200
 
   validation {
-    condition     = var.visibility_timeout_seconds >= 6 * var.timeout + var.maximum_batching_window_in_seconds
+    condition     = var.visibility_timeout_seconds >= 6 * var.timeout + coalesce(var.maximum_batching_window_in_seconds, var.fifo ? 0 : 1)
     error_message = "visibility_timeout_seconds must be at least 6 x timeout + maximum_batching_window_in_seconds (AWS: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html), or records become visible again while they are being published."
   }
 }
@@ -111,35 +111,67 @@ variable "max_receive_count" {
 # --- The event source mapping -------------------------------------------------------------------------
 
 variable "batch_size" {
-  description = "Records per invocation: up to 10,000 on a standard queue, 10 on FIFO."
+  description = "Records per invocation: up to 10,000 on a standard queue (default 1,000), up to 10 on FIFO (default 10)."
   type        = number
-  default     = 1000
+  default     = null
 
   validation {
-    condition     = var.batch_size >= 1 && var.batch_size <= 10000
-    error_message = "batch_size must be 1 to 10000 (10 for FIFO queues)."
+    condition     = var.batch_size == null || (coalesce(var.batch_size, 1) >= 1 && coalesce(var.batch_size, 1) <= (var.fifo ? 10 : 10000))
+    error_message = "batch_size must be 1 to 10000 on a standard queue, 1 to 10 on a FIFO queue (AWS refuses more: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html)."
+  }
+
+  validation {
+    condition     = var.fifo || coalesce(var.batch_size, 1000) <= 10 || coalesce(var.maximum_batching_window_in_seconds, 1) >= 1
+    error_message = "batch_size above 10 on a standard queue needs maximum_batching_window_in_seconds of at least 1 (AWS refuses the event source mapping otherwise)."
   }
 }
 
 variable "maximum_batching_window_in_seconds" {
-  description = "Seconds Lambda gathers records before invoking (standard queues only; 0 for FIFO). Batching more records per user means fewer publishes."
+  description = "Seconds Lambda gathers records before invoking (standard queues only; default 1). Batching more records per user means fewer publishes. FIFO queues take no window: leave it null."
   type        = number
-  default     = 1
+  default     = null
 
   validation {
-    condition     = var.maximum_batching_window_in_seconds >= 0 && var.maximum_batching_window_in_seconds <= 300
+    condition     = var.maximum_batching_window_in_seconds == null || (coalesce(var.maximum_batching_window_in_seconds, 0) >= 0 && coalesce(var.maximum_batching_window_in_seconds, 0) <= 300)
     error_message = "maximum_batching_window_in_seconds must be 0 to 300."
+  }
+
+  validation {
+    condition     = !var.fifo || coalesce(var.maximum_batching_window_in_seconds, 0) == 0
+    error_message = "FIFO queues take no batching window (AWS refuses MaximumBatchingWindowInSeconds for them): leave maximum_batching_window_in_seconds null."
   }
 }
 
 variable "maximum_concurrency" {
-  description = "Most concurrent invocations the queue may drive (2 to 1000)."
+  description = "Most concurrent invocations the queue may drive (2 to 1000; default 10). Not with provisioned_pollers, which bounds concurrency by its maximum instead."
   type        = number
-  default     = 10
+  default     = null
 
   validation {
-    condition     = var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000
+    condition     = var.maximum_concurrency == null || (coalesce(var.maximum_concurrency, 2) >= 2 && coalesce(var.maximum_concurrency, 2) <= 1000)
     error_message = "maximum_concurrency must be 2 to 1000."
+  }
+
+  validation {
+    condition     = var.maximum_concurrency == null || var.provisioned_pollers == null
+    error_message = "maximum_concurrency cannot be combined with provisioned_pollers (AWS: they are mutually exclusive, https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html); set one."
+  }
+}
+
+variable "provisioned_pollers" {
+  description = "Provisioned mode for the SQS trigger: dedicated event pollers, scaling about three times faster than the default mode, for bursts. minimum 2 to 200 (default 2), maximum up to 2,000 (default 200). Billed per event poller unit; null (the default) for the standard mode."
+  type = object({
+    minimum = optional(number, 2)
+    maximum = optional(number, 200)
+  })
+  default = null
+
+  validation {
+    condition = var.provisioned_pollers == null || (
+      try(var.provisioned_pollers.minimum >= 2 && var.provisioned_pollers.minimum <= 200, false) &&
+      try(var.provisioned_pollers.maximum >= var.provisioned_pollers.minimum && var.provisioned_pollers.maximum <= 2000, false)
+    )
+    error_message = "provisioned_pollers: minimum must be 2 to 200 and maximum from minimum to 2000 (AWS: https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)."
   }
 }
 
@@ -190,6 +222,12 @@ variable "pubnub_auth_key_parameter" {
   description = "SSM parameter name (SecureString) holding the auth key or Access Manager token."
   type        = string
   default     = null
+}
+
+variable "pubnub_keys_revision" {
+  description = "Bump it after rotating the keys (any new string). The function reads its keys when an instance starts; the JVM build starts from its SnapStart snapshot, which holds the keys read when the version was published, so only a new version reads rotated keys. Changing this publishes one."
+  type        = string
+  default     = "1"
 }
 
 variable "pubnub_keys_secret_arn" {

@@ -61,11 +61,12 @@ for (const [name, v] of Object.entries(variables)) {
 }
 const visibility = variables.visibility_timeout_seconds;
 const rule = (visibility?.validation ?? []).map((r) => r.condition).join(' ');
-if (!/var\.visibility_timeout_seconds\s*>=\s*6\s*\*\s*var\.timeout\s*\+\s*var\.maximum_batching_window_in_seconds/.test(rule)) {
-  fail('variable visibility_timeout_seconds must be validated as >= 6 * var.timeout + var.maximum_batching_window_in_seconds');
+if (!/var\.visibility_timeout_seconds\s*>=\s*6\s*\*\s*var\.timeout\s*\+\s*coalesce\(var\.maximum_batching_window_in_seconds\b/.test(rule)) {
+  fail('variable visibility_timeout_seconds must be validated as >= 6 * var.timeout + the batching window');
 }
+// The window's default is null: 1 s on a standard queue.
 if (visibility && variables.timeout && variables.maximum_batching_window_in_seconds &&
-    visibility.default < 6 * variables.timeout.default + variables.maximum_batching_window_in_seconds.default) {
+    visibility.default < 6 * variables.timeout.default + (variables.maximum_batching_window_in_seconds.default ?? 1)) {
   fail('the default visibility_timeout_seconds breaks its own validation with the default timeout and window');
 }
 for (const needed of ['fifo', 'max_receive_count', 'architecture', 'package', 'batch_size',
@@ -97,10 +98,17 @@ if (fn && /PUBNUB_(PUBLISH|SUBSCRIBE|SECRET|AUTH)_KEY"\s*:/.test(text(fn.environ
 const esm = one('aws_lambda_event_source_mapping', 'source');
 if (!esm) fail('aws_lambda_event_source_mapping.source is missing');
 if (esm && text(esm.function_response_types) !== '["ReportBatchItemFailures"]') fail('the event source mapping must set function_response_types = ["ReportBatchItemFailures"]');
-for (const knob of ['batch_size', 'maximum_batching_window_in_seconds']) {
-  if (esm && !text(esm[knob]).includes(`var.${knob}`)) fail(`the event source mapping must set ${knob} from var.${knob}`);
+const mainLocals = Object.assign({}, ...(parsed['main.tf'].locals ?? []));
+for (const [knob, local] of [['batch_size', 'batch_size'], ['maximum_batching_window_in_seconds', 'batching_window']]) {
+  const direct = text(esm?.[knob]).includes(`var.${knob}`);
+  const viaLocal = text(esm?.[knob]).includes(`local.${local}`) && text(mainLocals[local]).includes(`var.${knob}`);
+  if (esm && !direct && !viaLocal) fail(`the event source mapping must set ${knob} from var.${knob}`);
 }
-if (esm && !text(esm.scaling_config).includes('var.maximum_concurrency')) fail('the event source mapping must set scaling_config.maximum_concurrency');
+if (esm && !/maximum_concurrency/.test(text(esm.dynamic?.scaling_config ?? esm.scaling_config)) || !text(mainLocals.maximum_concurrency).includes('var.maximum_concurrency')) {
+  fail('the event source mapping must set scaling_config.maximum_concurrency from var.maximum_concurrency');
+}
+if (esm && !text(esm.dynamic?.provisioned_poller_config).includes('var.provisioned_pollers')) fail('the event source mapping must offer provisioned mode (var.provisioned_pollers)');
+if (esm && !text(esm.metrics_config).includes('EventCount')) fail('the event source mapping must publish its EventCount metrics');
 
 // 7. IAM: least privilege, nothing with a wildcard.
 const policy = data.aws_iam_policy_document?.function?.[0];

@@ -1,0 +1,239 @@
+# The module planned with each documented set of inputs, and refusing at plan what AWS would refuse at
+# apply. Runs offline: with the AWS provider installed, against its mock; in CI, against the
+# provider-free stand-in (.ci/infra-check/plan.mjs). Any file stands in for the package:
+#   terraform init && terraform test -var function_zip=README.md
+
+mock_provider "aws" {}
+
+variables {
+  parameters_secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:18"
+  pubnub_publish_key_parameter           = "/sync-fanout/test/pubnub/publish-key"
+  pubnub_subscribe_key_parameter         = "/sync-fanout/test/pubnub/subscribe-key"
+}
+
+run "defaults_native_standard_queue" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "provided.al2023" && aws_lambda_function.this.handler == "bootstrap"
+    error_message = "The default package is the native build on provided.al2023."
+  }
+  assert {
+    condition     = aws_lambda_event_source_mapping.source.batch_size == 1000 && aws_lambda_event_source_mapping.source.maximum_batching_window_in_seconds == 1
+    error_message = "A standard queue takes batches of 1,000 with a 1 s window by default."
+  }
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.source.scaling_config) == 1 && aws_lambda_event_source_mapping.source.scaling_config[0].maximum_concurrency == 10
+    error_message = "The standard mode caps concurrency at 10 by default."
+  }
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.source.provisioned_poller_config) == 0
+    error_message = "Provisioned mode is off by default."
+  }
+  assert {
+    condition     = contains(aws_lambda_event_source_mapping.source.metrics_config[0].metrics, "EventCount")
+    error_message = "The event source mapping must publish its EventCount metrics."
+  }
+  assert {
+    condition     = contains(aws_lambda_event_source_mapping.source.function_response_types, "ReportBatchItemFailures")
+    error_message = "Without ReportBatchItemFailures Lambda retries whole batches."
+  }
+}
+
+run "required_variables_only" {
+  command = plan
+
+  variables {
+    pubnub_publish_key_parameter   = null
+    pubnub_subscribe_key_parameter = null
+  }
+
+  # Plans, and says where the keys are missing.
+  expect_failures = [check.pubnub_keys_are_located]
+}
+
+run "keys_stored_by_the_module" {
+  command = plan
+
+  variables {
+    pubnub_publish_key_parameter   = null
+    pubnub_subscribe_key_parameter = null
+    pubnub_keys = {
+      publish_key   = "pub-c-00000000-0000-0000-0000-000000000000"
+      subscribe_key = "sub-c-00000000-0000-0000-0000-000000000000"
+      secret_key    = "sec-c-000000000000000000000000000000000000000000000000"
+    }
+  }
+
+  assert {
+    condition     = toset(keys(aws_ssm_parameter.pubnub_key)) == toset(["publish", "subscribe", "secret"])
+    error_message = "The module stores each given key, and no other, as a parameter."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["PUBNUB_SECRET_KEY_PARAMETER"] == "/sync-fanout/pubnub/secret-key"
+    error_message = "The function reads the secret key from the parameter the module stored."
+  }
+  assert {
+    condition     = !contains(keys(aws_lambda_function.this.environment[0].variables), "PUBNUB_AUTH_KEY_PARAMETER")
+    error_message = "No auth key was given, so none is read."
+  }
+}
+
+run "ssm_parameters_managed_elsewhere" {
+  command = plan
+
+  variables {
+    pubnub_secret_key_parameter = "/sync-fanout/test/pubnub/secret-key"
+  }
+
+  assert {
+    condition     = length(aws_ssm_parameter.pubnub_key) == 0
+    error_message = "Parameters managed elsewhere are not created."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["PUBNUB_PUBLISH_KEY_PARAMETER"] == "/sync-fanout/test/pubnub/publish-key"
+    error_message = "The function reads the publish key from the named parameter."
+  }
+}
+
+run "secrets_manager" {
+  command = plan
+
+  variables {
+    pubnub_publish_key_parameter   = null
+    pubnub_subscribe_key_parameter = null
+    pubnub_keys_source             = "secretsmanager"
+    pubnub_keys_secret_arn         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sync-fanout/pubnub-AbCdEf"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["PUBNUB_KEYS_SECRET_ID"] == "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sync-fanout/pubnub-AbCdEf"
+    error_message = "The function reads its keys from the secret."
+  }
+}
+
+run "fifo" {
+  command = plan
+
+  variables {
+    fifo = true
+  }
+
+  assert {
+    condition     = aws_sqs_queue.source.name == "sync-fanout.fifo" && aws_sqs_queue.dead_letter.name == "sync-fanout-dlq.fifo"
+    error_message = "FIFO queue names end in .fifo."
+  }
+  assert {
+    condition     = aws_lambda_event_source_mapping.source.batch_size == 10 && aws_lambda_event_source_mapping.source.maximum_batching_window_in_seconds == null
+    error_message = "A FIFO queue takes batches of at most 10 and no batching window."
+  }
+}
+
+run "jvm" {
+  command = plan
+
+  variables {
+    package     = "jvm"
+    memory_size = 1024
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "java21" && aws_lambda_function.this.snap_start[0].apply_on == "PublishedVersions" && aws_lambda_function.this.publish
+    error_message = "The JVM build runs on java21 with SnapStart on published versions."
+  }
+}
+
+run "jvm_below_1024_mb_is_warned" {
+  command = plan
+
+  variables {
+    package     = "jvm"
+    memory_size = 512
+  }
+
+  expect_failures = [check.jvm_memory_size]
+}
+
+run "provisioned_mode" {
+  command = plan
+
+  variables {
+    provisioned_pollers = { minimum = 5, maximum = 100 }
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.source.provisioned_poller_config[0].minimum_pollers == 5 && aws_lambda_event_source_mapping.source.provisioned_poller_config[0].maximum_pollers == 100
+    error_message = "Provisioned mode takes the given pollers."
+  }
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.source.scaling_config) == 0
+    error_message = "Provisioned mode sets no maximum_concurrency (AWS refuses both)."
+  }
+}
+
+# --- What AWS would refuse at apply is refused at plan ---------------------------------------------------
+
+run "fifo_batch_above_10_is_refused" {
+  command = plan
+
+  variables {
+    fifo       = true
+    batch_size = 100
+  }
+
+  expect_failures = [var.batch_size]
+}
+
+run "fifo_batching_window_is_refused" {
+  command = plan
+
+  variables {
+    fifo                               = true
+    maximum_batching_window_in_seconds = 5
+  }
+
+  expect_failures = [var.maximum_batching_window_in_seconds]
+}
+
+run "standard_batch_above_10_without_window_is_refused" {
+  command = plan
+
+  variables {
+    batch_size                         = 100
+    maximum_batching_window_in_seconds = 0
+  }
+
+  expect_failures = [var.batch_size]
+}
+
+run "maximum_concurrency_with_provisioned_mode_is_refused" {
+  command = plan
+
+  variables {
+    maximum_concurrency = 50
+    provisioned_pollers = { minimum = 2, maximum = 20 }
+  }
+
+  expect_failures = [var.maximum_concurrency]
+}
+
+run "provisioned_pollers_out_of_range_are_refused" {
+  command = plan
+
+  variables {
+    provisioned_pollers = { minimum = 1, maximum = 5000 }
+  }
+
+  expect_failures = [var.provisioned_pollers]
+}
+
+run "visibility_timeout_below_six_timeouts_is_refused" {
+  command = plan
+
+  variables {
+    timeout                    = 60
+    visibility_timeout_seconds = 120
+  }
+
+  expect_failures = [var.visibility_timeout_seconds]
+}
