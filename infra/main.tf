@@ -44,7 +44,7 @@ locals {
   maximum_concurrency = var.provisioned_pollers == null ? coalesce(var.maximum_concurrency, 10) : null
 
   # Funqy's handler with the request id in the log context; unused by the native (provided) runtime.
-  jvm_handler = "io.syncfanout.fanout.RequestIdStreamHandler::handleRequest"
+  jvm_handler = "io.syncfanout.lambda.RequestIdStreamHandler::handleRequest"
 }
 
 # Measured over TLS (docs/operations.md#memory-size): the JVM build below 1,024 MB cannot answer a cold

@@ -86,6 +86,20 @@ public interface SyncConfig {
         @WithDefault(ONE_VCPU_ANSWER_MICROS_PER_RECORD)
         long answerMicrosPerRecord();
 
+        /**
+         * The least time left before the deadline in which an attempt still starts (amendment 18); its
+         * timeout is then the time left, when that is shorter than {@code attempt-timeout-ms}.
+         */
+        @WithDefault("250ms")
+        Duration minAttempt();
+
+        /**
+         * The longest a 429's {@code Retry-After} holds publishing (amendment 13): PubNub's answer is
+         * honoured within reason, and no value of it can stall an instance.
+         */
+        @WithDefault("10s")
+        Duration maxRateLimitPause();
+
         /** All that is kept free before the deadline for a batch of {@code records}. */
         default Duration answerReserve(int records) {
             return deadlineMargin().plusNanos(1_000L * answerMicrosPerRecord() * records);

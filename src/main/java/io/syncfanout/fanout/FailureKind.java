@@ -4,7 +4,7 @@ package io.syncfanout.fanout;
  * Why a record is in {@code batchItemFailures}, by what an on-call engineer does about it: each
  * kind is a metric of its own ({@link EmbeddedMetrics}) and a line of the dashboard.
  */
-enum FailureKind {
+public enum FailureKind {
     /** The record breaks the contract: a producer's bug; redelivery will not help. */
     INVALID("RecordsInvalid", "invalid"),
     /** PubNub refused the publish for good (a 4xx other than 429): keys, grants, size. */
@@ -27,12 +27,12 @@ enum FailureKind {
     }
 
     /** The CloudWatch metric counting records that failed this way. */
-    String metric() {
+    public String metric() {
         return metric;
     }
 
     /** The key in the summary line. */
-    String key() {
+    public String key() {
         return key;
     }
 }

@@ -49,32 +49,37 @@ public class PublishDispatcher {
     private final int concurrency;
     private final int maxMessages;
     private final Duration attemptTimeout;
+    private final Duration minAttempt;
     private final Duration grace;
 
     @Inject
     public PublishDispatcher(Publisher gateway, BatchPacker packer, PublishPacing pacing, SyncConfig config) {
         this(gateway, packer, pacing, config.publish().concurrency(), config.batch().maxMessages(),
-                Duration.ofMillis(config.publish().attemptTimeoutMs()), config.publish().deadlineMargin().dividedBy(2));
+                Duration.ofMillis(config.publish().attemptTimeoutMs()), config.publish().minAttempt(),
+                config.publish().deadlineMargin().dividedBy(2));
     }
 
     /**
+     * @param minAttempt the least time left in which a publish still starts (amendment 18): its attempt
+     *        timeout is cut to what is left
      * @param grace how long past the deadline answers already on their way are awaited: every attempt
      *        started was due to end by the deadline, so what is still out then is an answer the
      *        event loop has not handed over yet, or a timeout about to fire
      */
     PublishDispatcher(Publisher gateway, BatchPacker packer, PublishPacing pacing, int concurrency, int maxMessages,
-            Duration attemptTimeout, Duration grace) {
+            Duration attemptTimeout, Duration minAttempt, Duration grace) {
         this.gateway = gateway;
         this.packer = packer;
         this.pacing = pacing;
         this.concurrency = concurrency;
         this.maxMessages = maxMessages;
         this.attemptTimeout = attemptTimeout;
+        this.minAttempt = minAttempt;
         this.grace = grace;
     }
 
     /** Publishes what it can and returns where every record ended. */
-    DispatchResult dispatch(List<SqsRecord> all, PublishPlan plan, Deadline deadline) {
+    public DispatchResult dispatch(List<SqsRecord> all, PublishPlan plan, Deadline deadline) {
         RecordLedger ledger = new RecordLedger(all);
         for (InvalidRecord invalid : plan.invalid()) {
             ledger.fail(invalid.source(), FailureKind.INVALID, invalid.reason());
@@ -196,10 +201,15 @@ public class PublishDispatcher {
                 }
                 if (paused) {
                     idle.addFirst(channel);
-                    heldByRateLimit = true;
+                    // A pause that outlasts the deadline ends this invocation's publishing at once (amendment 13).
+                    if (!deadline.allows(pacing.pause())) {
+                        outOfTime = true;
+                    } else {
+                        heldByRateLimit = true;
+                    }
                     return;
                 }
-                if (!deadline.allows(attemptTimeout)) {
+                if (!deadline.allows(minAttempt)) {
                     idle.addFirst(channel);
                     outOfTime = true;
                     return;
@@ -287,6 +297,9 @@ public class PublishDispatcher {
 
     private String describe(Throwable failure) {
         if (failure instanceof PublishFailure) {
+            return failure.getMessage();
+        }
+        if (failure instanceof TimeoutException && failure.getMessage() != null && failure.getMessage().startsWith("no answer")) {
             return failure.getMessage();
         }
         if (failure instanceof TimeoutException) {

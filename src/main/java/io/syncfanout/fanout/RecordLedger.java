@@ -17,7 +17,7 @@ import io.syncfanout.record.SqsRecord;
  * errors for an SQS event source</a>): within a message group, once a record fails, it and every
  * later record of the group fail, and an item waits until the records before it are delivered.
  */
-final class RecordLedger {
+public final class RecordLedger {
 
     private enum State { PENDING, DELIVERED, FAILED }
 
@@ -57,19 +57,24 @@ final class RecordLedger {
         }
     }
 
-    /** Fails the record and, on a FIFO queue, every later record of its group. */
+    /**
+     * Fails the record and, on a FIFO queue, every later record of its group; an invalid record fails
+     * alone (amendment 12): it can never be published, so holding its group back gains nothing.
+     */
     void fail(SqsRecord record, FailureKind kind, String reason) {
         failOne(record.position(), kind, reason);
-        if (record.isFifo()) {
+        if (record.isFifo() && kind != FailureKind.INVALID) {
             int[] group = groups.get(record.messageGroupId());
             String cascade = "not published: record " + record.messageId() + " before it in FIFO message group '"
                     + record.messageGroupId() + "' failed";
+            // Out of time, the records behind it were out of time too: that is what on-call should read.
+            FailureKind behind = kind == FailureKind.OUT_OF_TIME ? FailureKind.OUT_OF_TIME : FailureKind.BEHIND_FAILURE;
             for (int i = indexInGroup[record.position()] + 1; i < group.length; i++) {
                 // A later record delivered early (a duplicate riding on an earlier item) is reported
                 // failed too: SQS must not see the group advance past a failure.
                 if (states[group[i]] != State.FAILED) {
                     states[group[i]] = State.PENDING;
-                    failOne(group[i], FailureKind.BEHIND_FAILURE, cascade);
+                    failOne(group[i], behind, behind == FailureKind.OUT_OF_TIME ? reason : cascade);
                 }
             }
             groupFailedSinceLastAsk = true;
@@ -109,7 +114,7 @@ final class RecordLedger {
             int start = advanceDelivered(record.messageGroupId(), group);
             for (int i = start; i < indexInGroup[record.position()]; i++) {
                 int ahead = group[i];
-                if (states[ahead] != State.DELIVERED && !before.contains(ahead) && !isPlaceOf(item, ahead)) {
+                if (!passed(ahead) && !before.contains(ahead) && !isPlaceOf(item, ahead)) {
                     return false;
                 }
             }
@@ -119,11 +124,16 @@ final class RecordLedger {
 
     private int advanceDelivered(String groupId, int[] group) {
         int prefix = deliveredPrefix.getOrDefault(groupId, 0);
-        while (prefix < group.length && states[group[prefix]] == State.DELIVERED) {
+        while (prefix < group.length && passed(group[prefix])) {
             prefix++;
         }
         deliveredPrefix.put(groupId, prefix);
         return prefix;
+    }
+
+    /** Whether the group may go on past this record: delivered, or invalid and so failing alone. */
+    private boolean passed(int position) {
+        return states[position] == State.DELIVERED || kinds[position] == FailureKind.INVALID;
     }
 
     private static boolean isPlaceOf(PlannedItem item, int position) {
@@ -136,15 +146,15 @@ final class RecordLedger {
     }
 
     /** Records that failed, in the order they failed. */
-    List<SqsRecord> failed() {
+    public List<SqsRecord> failed() {
         return List.copyOf(failedInOrder);
     }
 
-    String reason(SqsRecord record) {
+    public String reason(SqsRecord record) {
         return reasons[record.position()];
     }
 
-    FailureKind kind(SqsRecord record) {
+    public FailureKind kind(SqsRecord record) {
         return kinds[record.position()];
     }
 

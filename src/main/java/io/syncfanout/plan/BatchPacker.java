@@ -109,14 +109,37 @@ public class BatchPacker {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             ByteBuffer length = ByteBuffer.allocate(Integer.BYTES);
             for (PlannedItem item : items) {
-                byte[] id = item.item().messageId().getBytes(StandardCharsets.UTF_8);
-                sha256.update(length.clear().putInt(id.length).flip());
-                sha256.update(id);
+                String messageId = item.item().messageId();
+                if (isWellFormed(messageId)) {
+                    byte[] id = messageId.getBytes(StandardCharsets.UTF_8);
+                    sha256.update(length.clear().putInt(id.length).flip());
+                    sha256.update(id);
+                } else {
+                    // A lone surrogate has no UTF-8 form (getBytes makes each one '?', amendment 14): hash
+                    // the UTF-16 code units, behind a negative length so neither form can pass for the other.
+                    sha256.update(length.clear().putInt(-messageId.length()).flip());
+                    ByteBuffer units = ByteBuffer.allocate(2 * messageId.length());
+                    messageId.chars().forEach(unit -> units.putChar((char) unit));
+                    sha256.update(units.flip());
+                }
             }
             return ENVELOPE_ID_PREFIX + HexFormat.of().formatHex(sha256.digest()).substring(0, ENVELOPE_ID_HEX);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
+    }
+
+    /** Whether every surrogate in the text is half of a pair. */
+    static boolean isWellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final byte[] ENVELOPE_TAIL = "]}".getBytes(StandardCharsets.US_ASCII);

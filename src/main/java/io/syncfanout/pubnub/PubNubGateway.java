@@ -44,6 +44,7 @@ public class PubNubGateway implements Publisher {
     private final String encodedUuid;
     private final String encodedAuth;
     private final Duration attemptTimeout;
+    private final Duration minAttempt;
     private final Redaction redaction;
     private final PublishResponses responses;
     private final PublishPacing pacing;
@@ -58,6 +59,7 @@ public class PubNubGateway implements Publisher {
         this.encodedUuid = PercentEncoding.encode(pubnub.uuid());
         this.encodedAuth = auth.map(PercentEncoding::encode).orElse(null);
         this.attemptTimeout = Duration.ofMillis(sync.publish().attemptTimeoutMs());
+        this.minAttempt = sync.publish().minAttempt();
         this.redaction = Redaction.of(pubnub);
         this.responses = new PublishResponses(redaction);
         this.pacing = pacing;
@@ -83,10 +85,12 @@ public class PubNubGateway implements Publisher {
             failOn = PublishFailure.Outage.class)
     @Timeout(2000)
     public Uni<PublishAck> publish(String channel, byte[] body, Deadline deadline, AtomicInteger attempts) {
-        if (!deadline.allows(attemptTimeout)) {
-            return Uni.createFrom().failure(new PublishFailure.OutOfTime(Math.max(0, deadline.remaining().toMillis())
-                    + " ms left before " + deadline.description() + " runs out, and an attempt may take up to "
-                    + attemptTimeout.toMillis() + " ms"));
+        // Amendment 18: an attempt starts while the floor is left, with its timeout cut to what is left.
+        Duration left = deadline.remaining();
+        if (left.compareTo(minAttempt) < 0) {
+            return Uni.createFrom().failure(new PublishFailure.OutOfTime(Math.max(0, left.toMillis())
+                    + " ms left before " + deadline.description() + " runs out, less than the " + minAttempt.toMillis()
+                    + " ms an attempt needs at least (sync.publish.min-attempt)"));
         }
         attempts.incrementAndGet();
         String path = keysPath + PercentEncoding.encode(channel) + "/0";
@@ -101,13 +105,21 @@ public class PubNubGateway implements Publisher {
             params.put("timestamp", timestamp);
             signature = PercentEncoding.encode(signer.get().sign("/publish/" + path, params));
         }
-        return api.publish(path, encodedUuid, "1", encodedAuth, timestamp, signature, body)
-                .onFailure(failure -> !(failure instanceof PublishFailure))
-                .transform(this::connectionFailure)
-                .map(response -> read(response, deadline));
+        // The attempt's own signature and timestamp are secrets too, wherever an answer echoes them.
+        Redaction attempt = signature == null ? redaction : redaction.withAttempt(signature, timestamp);
+        Uni<Response> answer = api.publish(path, encodedUuid, "1", encodedAuth, timestamp, signature, body);
+        if (left.compareTo(attemptTimeout) < 0) {
+            answer = answer.ifNoItem().after(left).failWith(() -> new TimeoutException("no answer from PubNub within the "
+                    + left.toMillis() + " ms left before " + deadline.description() + " ran out"));
+        }
+        return answer
+                .onFailure(failure -> !(failure instanceof PublishFailure) && !(failure instanceof TimeoutException))
+                .transform(failure -> connectionFailure(failure, attempt))
+                .map(response -> read(response, deadline, attempt));
     }
 
-    private PublishAck read(Response response, Deadline deadline) {
+    private PublishAck read(Response response, Deadline deadline, Redaction attempt) {
+        PublishResponses responses = attempt == redaction ? this.responses : new PublishResponses(attempt);
         try (response) {
             String body = response.hasEntity() ? response.readEntity(String.class) : "";
             PublishAck ack = responses.read(response.getStatus(), body, response.getHeaderString(HttpHeaders.RETRY_AFTER));
@@ -115,8 +127,8 @@ public class PubNubGateway implements Publisher {
             return ack;
         } catch (PublishFailure.RateLimited limited) {
             pacing.rateLimited(limited.retryAfterMillis());
-            long wait = limited.retryAfterMillis();
-            if (wait > 0 && !deadline.allows(attemptTimeout.plusMillis(wait))) {
+            long waitNanos = pacing.pauseNanos(limited.retryAfterMillis());
+            if (limited.retryAfterMillis() > 0 && !deadline.allows(minAttempt.plusNanos(waitNanos))) {
                 throw new PublishFailure.OutOfTime(limited.getMessage() + "; waiting that long would run past the deadline");
             }
             throw limited;
@@ -127,7 +139,7 @@ public class PubNubGateway implements Publisher {
      * A request that got no answer. A refused or reset connection is PubNub's outage; anything else
      * (a connect timeout on a starved CPU, a TLS or name lookup failure) is retried without counting.
      */
-    private PublishFailure connectionFailure(Throwable failure) {
+    private PublishFailure connectionFailure(Throwable failure, Redaction redaction) {
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause
                 && (cause.getMessage() == null || cause instanceof jakarta.ws.rs.ProcessingException)) {

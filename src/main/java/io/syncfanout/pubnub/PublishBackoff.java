@@ -37,7 +37,7 @@ public class PublishBackoff implements CustomBackoffStrategy {
         nextBase = Math.min(base * 2, 60_000);
         long delay = base + ThreadLocalRandom.current().nextLong(-base / 4, base / 4 + 1);
         if (failure instanceof PublishFailure.RateLimited limited) {
-            delay = Math.max(delay, limited.retryAfterMillis());
+            delay = Math.max(delay, pacing.pauseNanos(limited.retryAfterMillis()) / 1_000_000);
         }
         return Math.max(delay, pacing.pause().toMillis());
     }

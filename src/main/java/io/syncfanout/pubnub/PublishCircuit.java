@@ -47,11 +47,15 @@ public class PublishCircuit {
         });
     }
 
-    /** As an invocation starts: whatever an earlier invocation saw, PubNub gets a fresh try. */
+    /**
+     * As an invocation starts: whatever an earlier invocation saw, PubNub gets a fresh try. A closed
+     * circuit is reset too, so that failures counted by an earlier invocation never leave this one a
+     * failure away from opening.
+     */
     public void beginInvocation() {
         CircuitBreakerState state = circuits.currentState(NAME);
+        circuits.reset(NAME);
         if (state != CircuitBreakerState.CLOSED) {
-            circuits.reset(NAME);
             LOG.infof("PubNub circuit breaker '%s' is now CLOSED for a new invocation (it was %s): publishing normally "
                     + "until PubNub fails again", NAME, state);
         }

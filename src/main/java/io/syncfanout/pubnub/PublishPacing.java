@@ -22,6 +22,8 @@ public class PublishPacing {
 
     /** Kept between publishes when a 429 names no {@code Retry-After}. */
     private final long defaultPauseNanos;
+    /** No {@code Retry-After} holds publishing longer (amendment 13). */
+    private final long maxPauseNanos;
     private final int maxInFlight;
     private double allowedInFlight;
     private int acknowledgedInWindow;
@@ -31,24 +33,26 @@ public class PublishPacing {
 
     @Inject
     public PublishPacing(SyncConfig config) {
-        this(config.publish().concurrency(), Duration.ofMillis(config.publish().retryDelayMs()));
+        this(config.publish().concurrency(), Duration.ofMillis(config.publish().retryDelayMs()), config.publish().maxRateLimitPause());
     }
 
-    public PublishPacing(int maxInFlight, Duration defaultPause) {
+    public PublishPacing(int maxInFlight, Duration defaultPause, Duration maxPause) {
         this.maxInFlight = maxInFlight;
         this.allowedInFlight = maxInFlight;
         this.defaultPauseNanos = defaultPause.toNanos();
+        this.maxPauseNanos = maxPause.toNanos();
     }
 
     /**
-     * A 429: hold every publish for {@code retryAfterMillis} (or the default pause), and halve the
-     * window, once per pause: the publishes refused together are one signal, not many.
+     * A 429: hold every publish for {@code retryAfterMillis} (or the default pause), at most
+     * {@code sync.publish.max-rate-limit-pause}, and halve the window, once per pause: the publishes
+     * refused together are one signal, not many.
      */
     public synchronized void rateLimited(long retryAfterMillis) {
         rateLimitedAnswers++;
         long now = System.nanoTime();
         boolean alreadyHeld = pausedUntilNanos - now > 0;
-        long until = now + (retryAfterMillis > 0 ? Duration.ofMillis(retryAfterMillis).toNanos() : defaultPauseNanos);
+        long until = now + pauseNanos(retryAfterMillis);
         long heldFrom = alreadyHeld ? pausedUntilNanos : now;
         if (until - heldFrom > 0) {
             pausedNanos += until - heldFrom;
@@ -58,6 +62,14 @@ public class PublishPacing {
             allowedInFlight = Math.max(1, allowedInFlight / 2);
             acknowledgedInWindow = 0;
         }
+    }
+
+    /** What a {@code Retry-After} holds publishing for: within the cap, whatever the value (no overflow). */
+    long pauseNanos(long retryAfterMillis) {
+        if (retryAfterMillis <= 0) {
+            return Math.min(defaultPauseNanos, maxPauseNanos);
+        }
+        return retryAfterMillis >= maxPauseNanos / 1_000_000 ? maxPauseNanos : retryAfterMillis * 1_000_000;
     }
 
     /** An acknowledgement: one more publish in flight for every window's worth of them. */

@@ -55,12 +55,23 @@ record PublishResponses(Redaction redaction) {
         return body == null || body.isBlank() ? "(empty body)" : quote(body);
     }
 
-    /** {@code Retry-After} in seconds or as an HTTP date; 0 when absent or unreadable. */
+    /**
+     * {@code Retry-After} in seconds or as an HTTP date; 0 when absent or unreadable, and
+     * {@code Long.MAX_VALUE} for a number of seconds too large to count in milliseconds (the pacing
+     * caps every pause, amendment 13).
+     */
     static long retryAfterMillis(String header) {
         if (header == null || header.isBlank()) {
             return 0;
         }
         String value = header.trim();
+        if (value.matches("[0-9]{1,1000}")) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(value)).toMillis();
+            } catch (NumberFormatException | ArithmeticException tooLarge) {
+                return Long.MAX_VALUE;
+            }
+        }
         try {
             return Math.max(0, Duration.ofSeconds(Long.parseLong(value)).toMillis());
         } catch (NumberFormatException | ArithmeticException notSeconds) {

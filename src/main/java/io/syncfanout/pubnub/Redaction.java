@@ -21,7 +21,9 @@ public record Redaction(List<String> secrets) {
     private static final String REDACTED = "[redacted]";
     private static final Pattern PUBLISH_PATH = Pattern.compile("/publish/[^/\\s\"'<>]+/[^/\\s\"'<>]+/");
     private static final Pattern QUERY = Pattern.compile("\\?[\\w.~%-]+=[^\\s\"'<>]*");
-    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)\\b(auth|signature)=[^&\\s\"'<>]*");
+    /** {@code auth=…}, {@code "signature":"…"}, {@code Signature: …}: a query parameter, a JSON member, a header line. */
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)(\\b(?:auth|signature)[\"']?\\s*[=:]\\s*[\"']?)[^&\\s\"'<>,;}]+");
 
     public static Redaction of(PubNubConfig config) {
         return new Redaction(Stream.of(config.secretKey(), config.authKey(), config.publishKey(), config.subscribeKey())
@@ -42,6 +44,21 @@ public record Redaction(List<String> secrets) {
         }
         redacted = PUBLISH_PATH.matcher(redacted).replaceAll("/publish/" + REDACTED + "/" + REDACTED + "/");
         redacted = QUERY.matcher(redacted).replaceAll("?" + REDACTED);
-        return SECRET_PARAMETER.matcher(redacted).replaceAll("$1=" + REDACTED);
+        return SECRET_PARAMETER.matcher(redacted).replaceAll("$1" + REDACTED);
+    }
+
+    /**
+     * This redaction and one attempt's own values (its signature, in every encoding, and its
+     * timestamp): whatever echoes them back, in whatever shape, they never reach a log line
+     * (amendment 15).
+     */
+    public Redaction withAttempt(String... values) {
+        List<String> more = Stream.of(values)
+                .filter(v -> v != null && v.length() >= 4)
+                .flatMap(v -> Stream.of(v, PercentEncoding.encode(v), URLEncoder.encode(v, StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(v, StandardCharsets.UTF_8)))
+                .filter(v -> v.length() >= 4)
+                .toList();
+        return more.isEmpty() ? this : new Redaction(Stream.concat(secrets.stream(), more.stream()).distinct().toList());
     }
 }

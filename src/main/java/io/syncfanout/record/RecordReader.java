@@ -42,8 +42,9 @@ public class RecordReader {
     static final int MAX_UNIQUE_TAG = 128;
     static final int MAX_STATE = 32;
     static final long MAX_UINT32 = 4_294_967_295L;
-    /** Sync updates are flat; anything this deep is hostile, and deep documents cost stack. */
-    static final int MAX_NESTING = 32;
+    /** Amendment 16: the JSON parser's own limits, announced; within them section 1 alone decides. */
+    static final int MAX_NESTING = 1_000;
+    static final int MAX_NUMBER_LENGTH = 1_000;
 
     /** The fields section 1 gives rules for; every other field is passed through unread. */
     private static final Set<String> CONTRACT_FIELDS = Set.of("user_id", "type", "device_id", "timestamp", "message_id",
@@ -53,7 +54,7 @@ public class RecordReader {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // A character outside the BMP goes out as its four UTF-8 bytes, not as two escapes.
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).maxNumberLength(MAX_NUMBER_LENGTH).build())
             .build();
 
     public ReadResult read(SqsRecord record) {

@@ -32,7 +32,7 @@ class PublishDispatcherTest {
 
     private final ScheduledExecutorService pubnub = Executors.newScheduledThreadPool(2);
     private final BatchPacker packer = new BatchPacker(50, 32_768, Clock.systemUTC());
-    private final PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100));
+    private final PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10));
     private final List<Long> startedAtMillis = new ArrayList<>();
 
     @AfterEach
@@ -71,9 +71,69 @@ class PublishDispatcherTest {
     }
 
     private DispatchResult dispatch(Publisher publisher, Batch batch, Deadline deadline) {
-        PublishDispatcher dispatcher = new PublishDispatcher(publisher, packer, pacing, 32, 50, Duration.ofMillis(200),
-                Duration.ofMillis(150));
+        return dispatch(publisher, batch, deadline, Duration.ofMillis(200));
+    }
+
+    private DispatchResult dispatch(Publisher publisher, Batch batch, Deadline deadline, Duration attemptTimeout) {
+        PublishDispatcher dispatcher = new PublishDispatcher(publisher, packer, pacing, 32, 50, attemptTimeout,
+                Duration.ofMillis(100), Duration.ofMillis(150));
         return dispatcher.dispatch(batch.records(), batch.plan(), deadline);
+    }
+
+    /** One FIFO group whose records alternate between two users' channels. */
+    private Batch fifoBatch(int records) {
+        List<SqsRecord> all = new ArrayList<>();
+        List<ReadResult> read = new ArrayList<>();
+        for (int i = 0; i < records; i++) {
+            SqsRecord record = new SqsRecord(i, "m" + i, "household", Updates.watchlist("u" + (i % 2), "film" + i, "Add", i + 1));
+            all.add(record);
+            read.add(new RecordReader().read(record));
+        }
+        return new Batch(all, new PublishPlanner(packer, true).plan(read));
+    }
+
+    private static String reasons(DispatchResult result) {
+        return result.ledger().failed().stream().map(r -> r.messageId() + ": " + result.ledger().kind(r) + " " + result.ledger().reason(r))
+                .toList().toString();
+    }
+
+    /** Amendment 18: less time left than a whole attempt timeout still publishes, with the attempt cut short. */
+    @Test
+    void aDeadlineShorterThanTheAttemptTimeoutStillPublishes() {
+        Batch batch = batch(6);
+
+        DispatchResult result = dispatch(answering(0, Duration.ofMillis(20)), batch, deadlineIn(Duration.ofMillis(600)),
+                Duration.ofMillis(3_700));
+
+        assertEquals(List.of(), result.ledger().failed(), () -> reasons(result));
+        assertEquals(6, result.publishes());
+    }
+
+    /** Amendment 13: a pause that outlasts the deadline ends publishing at once; nothing waits for it. */
+    @Test
+    void aRateLimitPausePastTheDeadlineEndsPublishingAtOnce() {
+        Batch batch = batch(4);
+        pacing.rateLimited(8_000);
+        long start = System.nanoTime();
+
+        DispatchResult result = dispatch(answering(0, Duration.ofMillis(10)), batch, deadlineIn(Duration.ofSeconds(5)));
+
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(0, startedAtMillis.size(), "nothing is published into the pause");
+        assertEquals(4, result.ledger().failed().size());
+        result.ledger().failed().forEach(record -> assertEquals(FailureKind.OUT_OF_TIME, result.ledger().kind(record)));
+        assertTrue(millis < 2_500, "answered without waiting for the deadline 5 s away: " + millis + " ms");
+    }
+
+    /** Records of a FIFO group left behind at the deadline are out of time too, not behind a failure. */
+    @Test
+    void aFifoGroupCutOffByTheDeadlineIsReportedOutOfTime() {
+        Batch batch = fifoBatch(4);
+
+        DispatchResult result = dispatch(answering(0, Duration.ofMillis(10)), batch, deadlineIn(Duration.ofMillis(50)));
+
+        assertEquals(4, result.ledger().failed().size(), () -> reasons(result));
+        result.ledger().failed().forEach(record -> assertEquals(FailureKind.OUT_OF_TIME, result.ledger().kind(record), () -> reasons(result)));
     }
 
     private static Deadline deadlineIn(Duration duration) {

@@ -205,6 +205,34 @@ class PublishFailuresTest extends StandInSuite {
         assertEquals(1, requestsTo("late").size());
     }
 
+    /** An invocation's failures stay its own: the next starts with an empty window, even while closed. */
+    @Test
+    void theCircuitsFailuresAreNotCarriedIntoTheNextInvocation() {
+        pubnub.stubFor(post(urlPathMatching("/publish/test-pub/test-sub/0/user\\.flaky[0-9]+\\.sync/0")).atPriority(1)
+                .willReturn(pubnub(502, "<html>502 Bad Gateway</html>")));
+        // 10 acknowledged publishes and 7 that fail 4 times each: 28 outage failures in 38 attempts,
+        // short of the 40 attempts the circuit needs before it may open.
+        SqsEvents first = SqsEvents.standard();
+        for (int i = 0; i < 10; i++) {
+            first.add(watchlist("steady" + i, "film", "Add", i + 1));
+        }
+        for (int i = 0; i < 7; i++) {
+            first.add(watchlist("flaky" + i, "film", "Add", i + 11));
+        }
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(7, Invoke.failedIds(first).size());
+            assertTrue(!log.anyContains("is now OPEN"), () -> String.join("\n", log.lines()));
+        }
+
+        // One more failing publish: counted on top of the first invocation's, its second attempt would
+        // make 30 failures in the last 40 and open the circuit.
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(1, Invoke.failedIds(oneUpdateFor("flaky99")).size());
+            assertTrue(!log.anyContains("is now OPEN"), () -> String.join("\n", log.lines()));
+            assertTrue(log.anyContains("failed after 4 attempts: HTTP 502"), () -> String.join("\n", log.lines()));
+        }
+    }
+
     @Test
     void aRateLimitStormDoesNotOpenTheCircuitAndTheNextInvocationPublishesEverything() {
         pubnub.stubFor(post(urlPathMatching("/publish/.*")).atPriority(1)

@@ -28,7 +28,7 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 public final class LambdaProcess implements AutoCloseable {
 
     /** The handler infra/ configures: Funqy's, with the request id in the log context. */
-    public static final String HANDLER = "io.syncfanout.fanout.RequestIdStreamHandler::handleRequest";
+    public static final String HANDLER = "io.syncfanout.lambda.RequestIdStreamHandler::handleRequest";
     /** Funqy's own handler, which works as well, without the request id. */
     static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
 

@@ -49,6 +49,20 @@ class EnvelopeIdPropertiesTest {
                 });
     }
 
+    /** Amendment 14: UTF-8 turns every lone surrogate into '?', so these once shared an envelope id. */
+    @Test
+    void idsThatDifferOnlyInLoneSurrogatesGetDifferentIds() {
+        List<List<String>> lists = List.of(List.of("\ud800", "\udc00"), List.of("\udbff", "?"), List.of("?", "?"),
+                List.of("\ud800\udc00"), List.of("\udc00\ud800"), List.of("a\ud800", "b"), List.of("a?", "b"));
+        for (List<String> a : lists) {
+            for (List<String> b : lists) {
+                if (a != b) {
+                    assertNotEquals(BatchPacker.envelopeId(items(a)), BatchPacker.envelopeId(items(b)), () -> a + " and " + b);
+                }
+            }
+        }
+    }
+
     @Test
     void anyTwoDifferentListsGetDifferentIds() {
         qt().withExamples(1_000).forAll(idLists(), idLists())

@@ -89,9 +89,50 @@ class PublishResponsesTest {
         assertTrue(clean.endsWith(" ok?"), "a question mark in prose is not a query string: " + clean);
     }
 
+    /** Amendment 15: whatever echoes an attempt's signature back, in whatever shape, it is not quoted. */
+    @Test
+    void anAttemptsSignatureAndTimestampAreRedactedWhereverAnAnswerEchoesThem() {
+        String signature = "v2.Zm9vYmFyYmF6cXV4LXNpZ25hdHVyZQ";
+        String timestamp = "1764237600";
+        PublishResponses attempt = new PublishResponses(new Redaction(List.of(PUBLISH_KEY)).withAttempt(signature, timestamp));
+        for (String body : List.of(
+                "{\"error\":{\"signature\":\"" + signature + "\",\"timestamp\":" + timestamp + "}}",
+                "{\"message\":\"Invalid signature " + signature + " at " + timestamp + "\"}",
+                "Signature: " + signature + "\nauth: token-from-the-proxy",
+                "{\"request\":{\"auth\": \"tok-123456\", \"sig\": \"" + signature + "\"}}")) {
+            PublishFailure.Rejected failure = assertThrows(PublishFailure.Rejected.class, () -> attempt.read(403, body, null));
+            assertFalse(failure.getMessage().contains(signature) || failure.getMessage().contains(timestamp)
+                    || failure.getMessage().contains("token-from-the-proxy") || failure.getMessage().contains("tok-123456"),
+                    failure.getMessage());
+        }
+    }
+
+    /** Amendment 13: Retry-After is honoured within a cap; no value stalls the function or overflows. */
+    @ParameterizedTest
+    @CsvSource({ "3600, 10000", "9300000000, 10000", "99999999999999999999999, 10000", "2, 2000", "0, 100" })
+    void aRetryAfterIsHonouredUpToTheCap(String header, long expectedMillis) {
+        PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10));
+        long retryAfter = PublishResponses.retryAfterMillis(header);
+        pacing.rateLimited(retryAfter);
+        long pause = pacing.pause().toMillis();
+        assertTrue(pause <= expectedMillis && pause > expectedMillis - 500, header + " held publishing for " + pause + " ms");
+        PublishBackoff backoff = new PublishBackoff(pacing);
+        backoff.init(100);
+        long delay = backoff.nextDelayInMillis(new PublishFailure.RateLimited("429", retryAfter));
+        assertTrue(delay <= Math.max(expectedMillis, 125), header + ": a retry waits " + delay + " ms");
+    }
+
+    @Test
+    void aRetryAfterDateIsReadAsTheTimeUntilThen() {
+        String inFiveSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(5));
+        long millis = PublishResponses.retryAfterMillis(inFiveSeconds);
+        assertTrue(millis > 3_000 && millis <= 5_000, inFiveSeconds + " is " + millis + " ms away");
+    }
+
     @Test
     void backoffGrowsFromTheConfiguredDelayAndHonoursRetryAfter() {
-        PublishBackoff backoff = new PublishBackoff(new PublishPacing(32, Duration.ofMillis(100)));
+        PublishBackoff backoff = new PublishBackoff(new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10)));
         backoff.init(100);
         long first = backoff.nextDelayInMillis(new PublishFailure.Retryable("x"));
         long second = backoff.nextDelayInMillis(new PublishFailure.Outage("x"));
@@ -103,7 +144,7 @@ class PublishResponsesTest {
 
     @Test
     void noRetryStartsWhileA429HoldsTheWholeFunction() {
-        PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100));
+        PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10));
         PublishBackoff backoff = new PublishBackoff(pacing);
         backoff.init(100);
 
@@ -115,7 +156,7 @@ class PublishResponsesTest {
 
     @Test
     void pacingHalvesOn429AndGrowsBackOnePerWindowOfAcknowledgements() {
-        PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100));
+        PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10));
         assertEquals(32, pacing.allowedInFlight());
 
         pacing.rateLimited(0);

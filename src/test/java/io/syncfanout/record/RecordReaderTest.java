@@ -55,6 +55,23 @@ class RecordReaderTest {
         assertEquals("[1,2]", json.path("extra").path("nested").toString());
     }
 
+    /** Amendment 16: extra fields may nest 1,000 levels and hold numbers of 1,000 characters; no more. */
+    @Test
+    void bodiesWithinTheParsersLimitsPassThroughAndBeyondThemAreInvalidWithThatReason() throws Exception {
+        String deep = "[".repeat(999) + "]".repeat(999);
+        String digits = "9".repeat(1_000);
+        SyncItem item = assertInstanceOf(SyncItem.class, read(WATCHLIST.replace("{", "{\"extra\":" + deep + ",\"big\":" + digits + ",")),
+                () -> ((InvalidRecord) read(WATCHLIST.replace("{", "{\"extra\":" + deep + ",\"big\":" + digits + ","))).reason());
+        String published = new String(item.json(), StandardCharsets.UTF_8);
+        assertTrue(published.contains("\"extra\":" + deep) && published.contains("\"big\":" + digits), "passed through as sent");
+
+        String tooDeep = "[".repeat(1_000) + "]".repeat(1_000);
+        InvalidRecord deeper = assertInstanceOf(InvalidRecord.class, read(WATCHLIST.replace("{", "{\"extra\":" + tooDeep + ",")));
+        assertTrue(deeper.reason().contains("nesting depth"), deeper.reason());
+        InvalidRecord longer = assertInstanceOf(InvalidRecord.class, read(WATCHLIST.replace("{", "{\"big\":" + digits + "9,")));
+        assertTrue(longer.reason().contains("Number value length"), longer.reason());
+    }
+
     @Test
     void removeAndProgressGetTheirDefaultOperationTypes() throws Exception {
         assertEquals("watchlist_remove", item(WATCHLIST.replace("\"Add\"", "\"Remove\"")).path("operation_type").asText());

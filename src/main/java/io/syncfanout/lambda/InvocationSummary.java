@@ -1,8 +1,10 @@
-package io.syncfanout.fanout;
+package io.syncfanout.lambda;
 
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+
+import io.syncfanout.fanout.FailureKind;
 
 /**
  * The one line per invocation an on-call engineer reads first: what came in, what went out, what
@@ -14,10 +16,11 @@ import java.util.Map;
  * @param rateLimitPausedMillis how long those 429s held publishing
  * @param circuitOpened times the circuit breaker opened during the invocation
  * @param circuitOpen whether it was open when the invocation answered
+ * @param deadlineMissing run by a Lambda Runtime API without Lambda's deadline read (amendment 17)
  */
 record InvocationSummary(int records, int superseded, int duplicates, int publishes, int retries, long bytes,
         Map<FailureKind, Integer> failedByKind, long millis, List<Long> publishLatenciesMs, long rateLimitedAnswers,
-        long rateLimitPausedMillis, int circuitOpened, boolean circuitOpen) {
+        long rateLimitPausedMillis, int circuitOpened, boolean circuitOpen, boolean deadlineMissing) {
 
     InvocationSummary {
         EnumMap<FailureKind, Integer> every = new EnumMap<>(FailureKind.class);
@@ -43,7 +46,8 @@ record InvocationSummary(int records, int superseded, int duplicates, int publis
                 .append(" failed=").append(failed());
         failedByKind.forEach((kind, count) -> line.append(' ').append(kind.key()).append('=').append(count));
         return line.append(" rate_limited=").append(rateLimitedAnswers).append(" paused_ms=").append(rateLimitPausedMillis)
-                .append(" circuit=").append(circuitOpen ? "open" : "closed").append(" ms=").append(millis)
+                .append(" circuit=").append(circuitOpen ? "open" : "closed")
+                .append(" deadline_missing=").append(deadlineMissing ? 1 : 0).append(" ms=").append(millis)
                 .toString();
     }
 }

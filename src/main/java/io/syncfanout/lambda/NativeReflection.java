@@ -1,4 +1,4 @@
-package io.syncfanout.fanout;
+package io.syncfanout.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;

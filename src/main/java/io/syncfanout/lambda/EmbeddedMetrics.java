@@ -1,4 +1,4 @@
-package io.syncfanout.fanout;
+package io.syncfanout.lambda;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.syncfanout.fanout.FailureKind;
 
 /**
  * The summary as a CloudWatch Embedded Metric Format document
@@ -46,6 +48,7 @@ final class EmbeddedMetrics {
         metric(root, metrics, "RateLimitPause", "Milliseconds", summary.rateLimitPausedMillis());
         metric(root, metrics, "CircuitOpened", "Count", summary.circuitOpened());
         metric(root, metrics, "CircuitOpen", "None", summary.circuitOpen() ? 1 : 0);
+        metric(root, metrics, "DeadlineMissing", "Count", summary.deadlineMissing() ? 1 : 0);
         metric(root, metrics, "InvocationDuration", "Milliseconds", summary.millis());
         if (!summary.publishLatenciesMs().isEmpty()) {
             metrics.addObject().put("Name", "PublishLatency").put("Unit", "Milliseconds");

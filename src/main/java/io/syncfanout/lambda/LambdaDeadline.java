@@ -1,4 +1,4 @@
-package io.syncfanout.fanout;
+package io.syncfanout.lambda;
 
 import java.time.Duration;
 import java.util.OptionalLong;

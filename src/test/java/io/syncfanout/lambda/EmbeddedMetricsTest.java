@@ -1,4 +1,4 @@
-package io.syncfanout.fanout;
+package io.syncfanout.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import io.syncfanout.fanout.FailureKind;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +26,7 @@ class EmbeddedMetricsTest {
             latencies.add(i);
         }
         InvocationSummary summary = new InvocationSummary(2000, 1000, 1, 200, 7, 265_000,
-                Map.of(FailureKind.INVALID, 3, FailureKind.OUT_OF_TIME, 1), 1490, latencies, 12, 2_000, 1, true);
+                Map.of(FailureKind.INVALID, 3, FailureKind.OUT_OF_TIME, 1), 1490, latencies, 12, 2_000, 1, true, true);
 
         JsonNode emf = JSON.readTree(EmbeddedMetrics.document(summary, "SyncFanout", "sync-fanout-prod", "req-1", 1_764_237_600_000L));
 
@@ -47,19 +49,20 @@ class EmbeddedMetricsTest {
         assertEquals(1, emf.path("CircuitOpened").asLong());
         assertEquals(1, emf.path("CircuitOpen").asLong());
         assertEquals(265_000, emf.path("BytesPublished").asLong());
+        assertEquals(1, emf.path("DeadlineMissing").asLong(), "amendment 17: an invocation without Lambda's deadline is counted");
         assertEquals(100, emf.path("PublishLatency").size(), "EMF takes at most 100 values");
         assertEquals(1, emf.path("PublishLatency").get(0).asLong());
         assertEquals(250, emf.path("PublishLatency").get(99).asLong());
         assertEquals("req-1", emf.path("requestId").asText());
         assertEquals("sync-fanout invocation: records=2000 superseded=1000 duplicates=1 publishes=200 retries=7 bytes=265000 "
                 + "failed=4 invalid=3 refused=0 undelivered=0 failed_fast=0 out_of_time=1 behind_failure=0 rate_limited=12 "
-                + "paused_ms=2000 circuit=open ms=1490", emf.path("message").asText());
+                + "paused_ms=2000 circuit=open deadline_missing=1 ms=1490", emf.path("message").asText());
     }
 
     @Test
     void withoutPublishesThereIsNoLatencyMetric() throws Exception {
         InvocationSummary summary = new InvocationSummary(1, 0, 0, 0, 0, 0, Map.of(FailureKind.INVALID, 1), 3, List.of(), 0, 0, 0,
-                false);
+                false, false);
         JsonNode emf = JSON.readTree(EmbeddedMetrics.document(summary, "NS", "f", null, 1L));
         assertTrue(emf.path("PublishLatency").isMissingNode());
         for (JsonNode metric : emf.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics")) {

@@ -1,5 +1,6 @@
-package io.syncfanout.fanout;
+package io.syncfanout.lambda;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
@@ -18,6 +20,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 
 import io.quarkus.funqy.Funq;
 import io.syncfanout.config.SyncConfig;
+import io.syncfanout.fanout.DispatchResult;
+import io.syncfanout.fanout.FailureKind;
+import io.syncfanout.fanout.PublishDispatcher;
 import io.syncfanout.plan.PublishPlan;
 import io.syncfanout.plan.PublishPlanner;
 import io.syncfanout.pubnub.Deadline;
@@ -38,6 +43,8 @@ public class SyncFanoutFunction {
     /** The summary's own category, written unformatted: see {@link SummaryLog}. */
     private static final Logger SUMMARY = Logger.getLogger(SummaryLog.CATEGORY);
     private static final String MESSAGE_GROUP_ID = "MessageGroupId";
+    private static final String RUNTIME_API = "AWS_LAMBDA_RUNTIME_API";
+    private static final AtomicBoolean WARNED_NO_ATTEMPT_FITS = new AtomicBoolean();
 
     @Inject
     RecordReader reader;
@@ -64,6 +71,14 @@ public class SyncFanoutFunction {
         List<SqsRecord> records = records(event);
         Deadline deadline = LambdaDeadline.forInvocation(start, config.timeBudget(), lambdaDeadline,
                 config.publish().answerReserve(records.size()));
+        boolean deadlineMissing = lambdaDeadline.isEmpty() && System.getenv(RUNTIME_API) != null;
+        if (deadlineMissing) {
+            // Amendment 17: the runtime handed over no deadline; only the time budget bounds this invocation.
+            LOG.warnf("no Lambda deadline was read for this invocation: only sync.time-budget (%s) bounds it, so Lambda may "
+                    + "stop the function before it answers. Use the handler %s (JVM build) or report the runtime.",
+                    config.timeBudget(), RequestIdStreamHandler.class.getName() + "::handleRequest");
+        }
+        warnIfNoAttemptFits(deadline, records.size());
         circuit.beginInvocation();
         int circuitOpenedBefore = circuit.timesOpened();
         PublishPacing.Totals pacingBefore = pacing.totals();
@@ -94,9 +109,25 @@ public class SyncFanoutFunction {
         PublishPacing.Totals paced = pacing.totals().since(pacingBefore);
         InvocationSummary summary = new InvocationSummary(records.size(), plan.superseded(), plan.duplicates(), result.publishes(),
                 result.retries(), result.bytes(), failedByKind, (System.nanoTime() - start) / 1_000_000, result.publishLatenciesMs(),
-                paced.rateLimitedAnswers(), paced.pausedMillis(), circuit.timesOpened() - circuitOpenedBefore, circuit.isOpen());
+                paced.rateLimitedAnswers(), paced.pausedMillis(), circuit.timesOpened() - circuitOpenedBefore, circuit.isOpen(),
+                deadlineMissing);
         logSummary(summary);
         return new SQSBatchResponse(failures);
+    }
+
+    /**
+     * Amendment 18: where a timeout leaves no room for even one attempt once the answer's time is kept,
+     * nothing can ever be published; say so once, with the settings that change it.
+     */
+    private void warnIfNoAttemptFits(Deadline deadline, int records) {
+        Duration floor = config.publish().minAttempt();
+        if (!deadline.allows(floor) && WARNED_NO_ATTEMPT_FITS.compareAndSet(false, true)) {
+            LOG.warnf("only %d ms are left to publish this batch of %d records once %d ms are kept to answer, less than the "
+                    + "%d ms an attempt needs (sync.publish.min-attempt): nothing can be published. Raise the function "
+                    + "timeout (or sync.time-budget), or lower sync.publish.deadline-margin or sync.publish.answer-micros-per-record",
+                    Math.max(0, deadline.remaining().toMillis()), records, config.publish().answerReserve(records).toMillis(),
+                    floor.toMillis());
+        }
     }
 
     /**
@@ -130,8 +161,11 @@ public class SyncFanoutFunction {
             if (message.getEventSource() != null && !message.getEventSource().equals("aws:sqs")) {
                 throw new IllegalArgumentException("not an SQS event: eventSource is " + message.getEventSource());
             }
+            // Fair queues (standard) carry MessageGroupId too: only a .fifo queue keeps groups in order
+            // (amendment 11, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html).
             Map<String, String> attributes = message.getAttributes();
-            String group = attributes == null ? null : attributes.get(MESSAGE_GROUP_ID);
+            boolean fifo = message.getEventSourceArn() != null && message.getEventSourceArn().endsWith(".fifo");
+            String group = attributes == null || !fifo ? null : attributes.get(MESSAGE_GROUP_ID);
             records.add(new SqsRecord(records.size(), message.getMessageId(), group, message.getBody()));
         }
         return records;
