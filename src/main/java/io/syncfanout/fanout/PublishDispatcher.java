@@ -20,6 +20,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
+import io.syncfanout.config.PubNubConfig;
 import io.syncfanout.config.SyncConfig;
 import io.syncfanout.plan.BatchPacker;
 import io.syncfanout.plan.ChannelBatch;
@@ -51,12 +52,22 @@ public class PublishDispatcher {
     private final Duration attemptTimeout;
     private final Duration minAttempt;
     private final Duration grace;
+    /**
+     * HTTP/2 multiplexes every publish on one connection, but only once a connection is up: a burst
+     * sent before then makes the HTTP client open a connection (a TLS handshake) for each waiting
+     * publish. So while no connection may be open, one publish goes first and the rest follow its answer.
+     */
+    private final boolean oneFirstWhenCold;
+    private volatile long lastAnswerNanos;
+    private volatile boolean answered;
+    /** Longer than this without an answer, the connection may be gone (servers close idle ones). */
+    static final Duration COLD_AFTER = Duration.ofSeconds(60);
 
     @Inject
-    public PublishDispatcher(Publisher gateway, BatchPacker packer, PublishPacing pacing, SyncConfig config) {
+    public PublishDispatcher(Publisher gateway, BatchPacker packer, PublishPacing pacing, SyncConfig config, PubNubConfig pubnub) {
         this(gateway, packer, pacing, config.publish().concurrency(), config.batch().maxMessages(),
                 Duration.ofMillis(config.publish().attemptTimeoutMs()), config.publish().minAttempt(),
-                config.publish().deadlineMargin().dividedBy(2));
+                config.publish().deadlineMargin().dividedBy(2), pubnub.http2());
     }
 
     /**
@@ -67,7 +78,7 @@ public class PublishDispatcher {
      *        event loop has not handed over yet, or a timeout about to fire
      */
     PublishDispatcher(Publisher gateway, BatchPacker packer, PublishPacing pacing, int concurrency, int maxMessages,
-            Duration attemptTimeout, Duration minAttempt, Duration grace) {
+            Duration attemptTimeout, Duration minAttempt, Duration grace, boolean oneFirstWhenCold) {
         this.gateway = gateway;
         this.packer = packer;
         this.pacing = pacing;
@@ -76,6 +87,11 @@ public class PublishDispatcher {
         this.attemptTimeout = attemptTimeout;
         this.minAttempt = minAttempt;
         this.grace = grace;
+        this.oneFirstWhenCold = oneFirstWhenCold;
+    }
+
+    private boolean cold() {
+        return oneFirstWhenCold && (!answered || System.nanoTime() - lastAnswerNanos > COLD_AFTER.toNanos());
     }
 
     /** Publishes what it can and returns where every record ended. */
@@ -84,7 +100,7 @@ public class PublishDispatcher {
         for (InvalidRecord invalid : plan.invalid()) {
             ledger.fail(invalid.source(), FailureKind.INVALID, invalid.reason());
         }
-        Run run = new Run(ledger, deadline);
+        Run run = new Run(ledger, deadline, cold());
         plan.channels().forEach(queue -> run.channels.add(new Channel(queue)));
         run.idle.addAll(run.channels);
         run.go();
@@ -113,10 +129,13 @@ public class PublishDispatcher {
         boolean heldByRateLimit;
         /** Publishes started and not yet answered. */
         final Set<ChannelBatch> awaiting = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** One publish alone until PubNub first answers (a connection is up), then the rest. */
+        boolean warmingUp;
 
-        Run(RecordLedger ledger, Deadline deadline) {
+        Run(RecordLedger ledger, Deadline deadline, boolean cold) {
             this.ledger = ledger;
             this.deadline = deadline;
+            this.warmingUp = cold;
         }
 
         void go() {
@@ -165,6 +184,11 @@ public class PublishDispatcher {
 
         private void settleAndReturn(Completion done) {
             awaiting.remove(done.batch);
+            warmingUp = false;
+            if (done.failure == null || done.failure instanceof PublishFailure.Rejected) {
+                lastAnswerNanos = System.nanoTime();
+                answered = true;
+            }
             settle(done);
             idle.addLast(done.channel);
         }
@@ -190,7 +214,7 @@ public class PublishDispatcher {
 
         private void startWhatCan() {
             heldByRateLimit = false;
-            int allowed = Math.min(concurrency, pacing.allowedInFlight());
+            int allowed = warmingUp ? 1 : Math.min(concurrency, pacing.allowedInFlight());
             boolean paused = !pacing.pause().isZero();
             // Each idle channel is looked at once: it starts a publish, is done, or waits (its head
             // waits on a record of another channel, FIFO) and keeps its turn for the next answer.

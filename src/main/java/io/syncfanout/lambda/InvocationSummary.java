@@ -17,10 +17,11 @@ import io.syncfanout.fanout.FailureKind;
  * @param circuitOpened times the circuit breaker opened during the invocation
  * @param circuitOpen whether it was open when the invocation answered
  * @param deadlineMissing run by a Lambda Runtime API without Lambda's deadline read (amendment 17)
+ * @param protocol what PubNub's answers came over: {@code h2}, {@code http/1.1}, {@code mixed} or {@code none}
  */
 record InvocationSummary(int records, int superseded, int duplicates, int publishes, int retries, long bytes,
         Map<FailureKind, Integer> failedByKind, long millis, List<Long> publishLatenciesMs, long rateLimitedAnswers,
-        long rateLimitPausedMillis, int circuitOpened, boolean circuitOpen, boolean deadlineMissing) {
+        long rateLimitPausedMillis, int circuitOpened, boolean circuitOpen, boolean deadlineMissing, String protocol) {
 
     InvocationSummary {
         EnumMap<FailureKind, Integer> every = new EnumMap<>(FailureKind.class);
@@ -47,7 +48,8 @@ record InvocationSummary(int records, int superseded, int duplicates, int publis
         failedByKind.forEach((kind, count) -> line.append(' ').append(kind.key()).append('=').append(count));
         return line.append(" rate_limited=").append(rateLimitedAnswers).append(" paused_ms=").append(rateLimitPausedMillis)
                 .append(" circuit=").append(circuitOpen ? "open" : "closed")
-                .append(" deadline_missing=").append(deadlineMissing ? 1 : 0).append(" ms=").append(millis)
+                .append(" deadline_missing=").append(deadlineMissing ? 1 : 0).append(" protocol=").append(protocol)
+                .append(" ms=").append(millis)
                 .toString();
     }
 }

@@ -26,6 +26,7 @@ import io.syncfanout.fanout.PublishDispatcher;
 import io.syncfanout.plan.PublishPlan;
 import io.syncfanout.plan.PublishPlanner;
 import io.syncfanout.pubnub.Deadline;
+import io.syncfanout.pubnub.NegotiatedProtocol;
 import io.syncfanout.pubnub.PublishCircuit;
 import io.syncfanout.pubnub.PublishPacing;
 import io.syncfanout.record.ReadResult;
@@ -82,6 +83,7 @@ public class SyncFanoutFunction {
         circuit.beginInvocation();
         int circuitOpenedBefore = circuit.timesOpened();
         PublishPacing.Totals pacingBefore = pacing.totals();
+        NegotiatedProtocol.Counts protocolBefore = NegotiatedProtocol.counts();
 
         List<ReadResult> read = new ArrayList<>(records.size());
         for (SqsRecord record : records) {
@@ -110,7 +112,7 @@ public class SyncFanoutFunction {
         InvocationSummary summary = new InvocationSummary(records.size(), plan.superseded(), plan.duplicates(), result.publishes(),
                 result.retries(), result.bytes(), failedByKind, (System.nanoTime() - start) / 1_000_000, result.publishLatenciesMs(),
                 paced.rateLimitedAnswers(), paced.pausedMillis(), circuit.timesOpened() - circuitOpenedBefore, circuit.isOpen(),
-                deadlineMissing);
+                deadlineMissing, NegotiatedProtocol.counts().since(protocolBefore).label());
         logSummary(summary);
         return new SQSBatchResponse(failures);
     }

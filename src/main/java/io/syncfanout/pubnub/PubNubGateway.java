@@ -155,7 +155,10 @@ public class PubNubGateway implements Publisher {
             String message = cause.getMessage() == null ? "" : cause.getMessage();
             if (cause instanceof java.net.ConnectException && !cause.getClass().getSimpleName().contains("Timeout")
                     || cause instanceof io.vertx.core.http.HttpClosedException
-                    || message.contains("Connection reset") || message.contains("reset by peer") || message.contains("refused")) {
+                    || message.contains("Connection reset") || message.contains("reset by peer") || message.contains("refused")
+                    // HTTP/2: streams of a connection that was reset; never those a GOAWAY refused, which
+                    // a server sends when it closes a connection in good order (they are only retried)
+                    || message.contains("Stream was closed") && !message.contains("GOAWAY")) {
                 return true;
             }
         }

@@ -9,6 +9,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import io.smallrye.mutiny.Uni;
@@ -21,6 +22,7 @@ import io.smallrye.mutiny.Uni;
  * The answer is read as text, since PubNub labels its JSON {@code text/javascript}.
  */
 @RegisterRestClient(configKey = "pubnub")
+@RegisterProvider(NegotiatedProtocol.class)
 @Path("/publish")
 public interface PubNubPublishApi {
 

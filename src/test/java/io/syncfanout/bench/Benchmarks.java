@@ -103,7 +103,8 @@ public final class Benchmarks {
     }
 
     void run() throws Exception {
-        standIn = PubNubStandIn.newServer(0);
+        // Plain HTTP still: the floor and the peers below speak it. Over TLS: issue 18's benchmark table.
+        standIn = PubNubStandIn.newServer(0, PubNubStandIn.Transport.HTTP);
         standIn.start();
         standIn.setGlobalFixedDelay(options.latencyMs());
         runtimeApi = LambdaRuntimeApi.start(options.timeout());

@@ -54,8 +54,10 @@ class DeadlineTest {
         Invoke.failedIds(SqsEvents.standard()); // a warm function: the budget is the function's, not the JVM's start-up
         long start = System.nanoTime();
         List<String> failed;
+        List<String> lines;
         try (LogCapture log = new LogCapture()) {
             failed = Invoke.failedIds(event);
+            lines = log.lines();
             assertTrue(log.anyContains("not attempted: the time budget (sync.time-budget) ran out")
                     || log.anyContains("before the time budget (sync.time-budget) runs out"), () -> String.join("\n", log.lines()));
         }
@@ -69,6 +71,15 @@ class DeadlineTest {
         Set<String> accounted = new HashSet<>(delivered);
         accounted.addAll(failed);
         assertEquals(30, accounted.size(), "every record is delivered or reported");
-        assertTrue(failed.stream().noneMatch(delivered::contains), "nothing delivered is reported failed here");
+        // Section 4 allows one overlap: an attempt cut short by the deadline (amendment 18) may still have
+        // reached PubNub; it is reported failed, and subscribers drop the redelivery by message_id.
+        for (String id : failed) {
+            if (delivered.contains(id)) {
+                assertTrue(lines.stream().anyMatch(l -> l.contains("record " + id + " failed: ") && l.contains(" failed after ")
+                        && l.contains("the time budget (sync.time-budget)")),
+                        () -> id + " was received by PubNub and reported failed without its attempt being cut by the deadline:\n"
+                                + String.join("\n", lines));
+            }
+        }
     }
 }

@@ -76,7 +76,7 @@ class PublishDispatcherTest {
 
     private DispatchResult dispatch(Publisher publisher, Batch batch, Deadline deadline, Duration attemptTimeout) {
         PublishDispatcher dispatcher = new PublishDispatcher(publisher, packer, pacing, 32, 50, attemptTimeout,
-                Duration.ofMillis(100), Duration.ofMillis(150));
+                Duration.ofMillis(100), Duration.ofMillis(150), false);
         return dispatcher.dispatch(batch.records(), batch.plan(), deadline);
     }
 

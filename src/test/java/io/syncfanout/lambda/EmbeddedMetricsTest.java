@@ -26,7 +26,7 @@ class EmbeddedMetricsTest {
             latencies.add(i);
         }
         InvocationSummary summary = new InvocationSummary(2000, 1000, 1, 200, 7, 265_000,
-                Map.of(FailureKind.INVALID, 3, FailureKind.OUT_OF_TIME, 1), 1490, latencies, 12, 2_000, 1, true, true);
+                Map.of(FailureKind.INVALID, 3, FailureKind.OUT_OF_TIME, 1), 1490, latencies, 12, 2_000, 1, true, true, "h2");
 
         JsonNode emf = JSON.readTree(EmbeddedMetrics.document(summary, "SyncFanout", "sync-fanout-prod", "req-1", 1_764_237_600_000L));
 
@@ -56,13 +56,13 @@ class EmbeddedMetricsTest {
         assertEquals("req-1", emf.path("requestId").asText());
         assertEquals("sync-fanout invocation: records=2000 superseded=1000 duplicates=1 publishes=200 retries=7 bytes=265000 "
                 + "failed=4 invalid=3 refused=0 undelivered=0 failed_fast=0 out_of_time=1 behind_failure=0 rate_limited=12 "
-                + "paused_ms=2000 circuit=open deadline_missing=1 ms=1490", emf.path("message").asText());
+                + "paused_ms=2000 circuit=open deadline_missing=1 protocol=h2 ms=1490", emf.path("message").asText());
     }
 
     @Test
     void withoutPublishesThereIsNoLatencyMetric() throws Exception {
         InvocationSummary summary = new InvocationSummary(1, 0, 0, 0, 0, 0, Map.of(FailureKind.INVALID, 1), 3, List.of(), 0, 0, 0,
-                false, false);
+                false, false, "none");
         JsonNode emf = JSON.readTree(EmbeddedMetrics.document(summary, "NS", "f", null, 1L));
         assertTrue(emf.path("PublishLatency").isMissingNode());
         for (JsonNode metric : emf.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics")) {

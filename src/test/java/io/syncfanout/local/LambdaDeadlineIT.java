@@ -47,8 +47,7 @@ class LambdaDeadlineIT {
         pubnub.start();
         runtimeApi = LambdaRuntimeApi.start(FUNCTION_TIMEOUT);
         function = LambdaProcess.start(Path.of("target/function.zip"), work, runtimeApi.address(), LambdaProcess.HANDLER,
-                Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + pubnub.port(), "PUBNUB_PUBLISH_KEY", "demo-pub",
-                        "PUBNUB_SUBSCRIBE_KEY", "demo-sub"));
+                PubNubStandIn.functionEnvironment(pubnub));
         SqsEvents warm = SqsEvents.standard();
         warm.add(watchlist("warm", "film", "Add", 1));
         assertEquals(200, runtimeApi.invoke(warm.json()).statusCode(), "the function answers at all");

@@ -118,11 +118,10 @@ public final class LocalRun {
             } else {
                 standIn = PubNubStandIn.newServer(0);
                 standIn.start();
-                out.println("PubNub stand-in on http://127.0.0.1:" + standIn.port() + " (set PUBNUB_PUBLISH_KEY and "
-                        + "PUBNUB_SUBSCRIBE_KEY to publish to real PubNub)");
-                functionEnv.put("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port());
-                functionEnv.put("PUBNUB_PUBLISH_KEY", "demo-pub");
-                functionEnv.put("PUBNUB_SUBSCRIBE_KEY", "demo-sub");
+                functionEnv.putAll(PubNubStandIn.functionEnvironment(standIn));
+                out.println("PubNub stand-in on " + functionEnv.get("PUBNUB_ORIGIN") + (standIn.isHttpsEnabled()
+                        ? " (TLS with a private CA the function trusts; STANDIN_TRANSPORT=https-http1 or http for the others)" : "")
+                        + " (set PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY to publish to real PubNub)");
             }
             // The function's own settings and log levels, as a deployment would set them.
             environment.forEach((name, value) -> {

@@ -46,10 +46,9 @@ public final class Soak {
         WireMockServer standIn = PubNubStandIn.newServer(0, faults);
         standIn.start();
         LambdaRuntimeApi runtimeApi = LambdaRuntimeApi.start(LocalRun.DEFAULT_TIMEOUT);
-        Map<String, String> env = Map.of("PUBNUB_ORIGIN", "http://127.0.0.1:" + standIn.port(),
-                "PUBNUB_PUBLISH_KEY", "demo-pub", "PUBNUB_SUBSCRIBE_KEY", "demo-sub",
-                // The soak reads the summary, not a WARN line per failed record.
-                "QUARKUS_LOG_CATEGORY__IO_SYNCFANOUT_FANOUT__LEVEL", "ERROR");
+        Map<String, String> env = new java.util.HashMap<>(PubNubStandIn.functionEnvironment(standIn));
+        // The soak reads the summary, not a WARN line per failed record.
+        env.put("QUARKUS_LOG_CATEGORY__IO_SYNCFANOUT_LAMBDA__LEVEL", "ERROR");
         out.printf("soak: %d invocations of %d records, faults on (seed %d), one warm function (%s)%n",
                 invocations, records, SEED, LambdaProcess.HANDLER);
         List<Sample> samples = new ArrayList<>();

@@ -32,6 +32,8 @@ public final class LogCapture implements AutoCloseable {
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Logger root = Logger.getLogger("");
+    /** The summary's category writes raw and skips the root's handlers (SummaryLog): watched on its own. */
+    private final Logger summary = Logger.getLogger("sync-fanout.summary");
     private final boolean inProcess = Arc.container() != null;
     private final long fileOffset;
     private final Handler handler = new Handler() {
@@ -63,6 +65,7 @@ public final class LogCapture implements AutoCloseable {
     public LogCapture() {
         if (inProcess) {
             root.addHandler(handler);
+            summary.addHandler(handler);
             fileOffset = 0;
         } else {
             fileOffset = fileSize();
@@ -80,6 +83,7 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         root.removeHandler(handler);
+        summary.removeHandler(handler);
     }
 
     private static long fileSize() {

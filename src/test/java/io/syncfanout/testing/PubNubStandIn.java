@@ -7,10 +7,12 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.HashMap;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -47,12 +49,69 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         FAULTS.enabled(false);
-        server = newServer(0, FAULTS);
+        Transport transport = Transport.configured();
+        server = newServer(0, FAULTS, transport);
         server.start();
-        String origin = "http://127.0.0.1:" + server.port();
+        Map<String, String> config = new HashMap<>(transport.functionConfig());
+        config.put("pubnub.origin", transport.origin(server));
         // Keys too: a @QuarkusIntegrationTest runs the packaged function with the prod profile.
-        return keys ? Map.of("pubnub.origin", origin, "pubnub.publish-key", "test-pub", "pubnub.subscribe-key", "test-sub")
-                : Map.of("pubnub.origin", origin);
+        if (keys) {
+            config.putAll(Map.of("pubnub.publish-key", "test-pub", "pubnub.subscribe-key", "test-sub"));
+        }
+        return config;
+    }
+
+    /**
+     * How the stand-in is reached. PubNub is HTTPS only and offers HTTP/2 by ALPN, so that is the
+     * default; {@code -Dstandin.transport=https-http1} (TLS, HTTP/1.1 only) and {@code http} (plain, a
+     * comparison line) stay available.
+     */
+    public enum Transport {
+        HTTPS_H2("https-h2"), HTTPS_HTTP1("https-http1"), HTTP("http");
+
+        public final String key;
+
+        Transport(String key) {
+            this.key = key;
+        }
+
+        public static Transport configured() {
+            return of(System.getProperty("standin.transport", System.getenv().getOrDefault("STANDIN_TRANSPORT", "https-h2")));
+        }
+
+        public static Transport of(String key) {
+            for (Transport t : values()) {
+                if (t.key.equals(key)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("standin.transport is https-h2, https-http1 or http, not " + key);
+        }
+
+        public boolean tls() {
+            return this != HTTP;
+        }
+
+        public String origin(WireMockServer server) {
+            return tls() ? "https://127.0.0.1:" + server.httpsPort() : "http://127.0.0.1:" + server.port();
+        }
+
+        /** What the function is told: trust the stand-in's CA through the REST client's own settings. */
+        public Map<String, String> functionConfig() {
+            if (!tls()) {
+                return Map.of();
+            }
+            return Map.of("quarkus.rest-client.pubnub.trust-store", TestCertificates.get().trustStore.toString(),
+                    "quarkus.rest-client.pubnub.trust-store-password", TestCertificates.PASSWORD,
+                    "quarkus.rest-client.pubnub.trust-store-type", "PKCS12");
+        }
+
+        /** The same, as the environment of a packaged function. */
+        public Map<String, String> functionEnvironment() {
+            Map<String, String> env = new HashMap<>();
+            functionConfig().forEach((key, value) -> env.put(key.toUpperCase().replace('.', '_').replace('-', '_'), value));
+            return env;
+        }
     }
 
     /**
@@ -60,19 +119,54 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
      * {@code src/test/resources/pubnub-standin}: the same ones {@code quarkus dev} serves.
      */
     public static WireMockServer newServer(int port) {
+        return newServer(port, Transport.configured());
+    }
+
+    public static WireMockServer newServer(int port, Transport transport) {
         FaultInjector none = new FaultInjector(0, 0);
         none.enabled(false);
-        return newServer(port, none);
+        return newServer(port, none, transport);
     }
 
     /** A stand-in whose answers {@code faults} may spoil. */
     public static WireMockServer newServer(int port, FaultInjector faults) {
-        return new WireMockServer(options().bindAddress("127.0.0.1").port(port)
+        return newServer(port, faults, Transport.configured());
+    }
+
+    public static WireMockServer newServer(int port, FaultInjector faults, Transport transport) {
+        WireMockConfiguration options = options().bindAddress("127.0.0.1")
                 .usingFilesUnderClasspath("pubnub-standin")
                 .asynchronousResponseEnabled(true)
                 .containerThreads(96)
                 .jettyAcceptors(2)
-                .extensions(faults));
+                .extensions(faults);
+        if (transport.tls()) {
+            options.httpDisabled(true).httpsPort(port)
+                    .keystorePath(TestCertificates.get().serverKeyStore.toString()).keystoreType("PKCS12")
+                    .keystorePassword(TestCertificates.PASSWORD).keyManagerPassword(TestCertificates.PASSWORD)
+                    .http2TlsDisabled(transport == Transport.HTTPS_HTTP1);
+        } else {
+            options.port(port);
+        }
+        return new WireMockServer(options);
+    }
+
+    /**
+     * What a packaged function is given to publish to this stand-in: its origin, the demo keys, and
+     * (over TLS) the stand-in's CA as the REST client's trust store.
+     */
+    public static Map<String, String> functionEnvironment(WireMockServer server) {
+        Transport transport = server.isHttpsEnabled() ? Transport.HTTPS_H2 : Transport.HTTP;
+        Map<String, String> env = new HashMap<>(transport.functionEnvironment());
+        env.put("PUBNUB_ORIGIN", transport.origin(server));
+        env.put("PUBNUB_PUBLISH_KEY", "demo-pub");
+        env.put("PUBNUB_SUBSCRIBE_KEY", "demo-sub");
+        return env;
+    }
+
+    /** The port the stand-in listens on, whichever transport it serves. */
+    public static int port(WireMockServer server) {
+        return server.isHttpsEnabled() ? server.httpsPort() : server.port();
     }
 
     @Override

@@ -1,12 +1,16 @@
 package io.syncfanout.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,13 +24,16 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 class StandInTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().sslContext(TestCertificates.get().clientContext()).build();
     private static WireMockServer standIn;
+    private static String origin;
 
     @BeforeAll
     static void start() {
-        standIn = PubNubStandIn.newServer(0);
+        PubNubStandIn.Transport transport = PubNubStandIn.Transport.configured();
+        standIn = PubNubStandIn.newServer(0, transport);
         standIn.start();
+        origin = transport.origin(standIn);
     }
 
     @AfterAll
@@ -35,9 +42,32 @@ class StandInTest {
     }
 
     private HttpResponse<String> publish(String channel, String body) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + standIn.port() + "/publish/pub-c-1/sub-c-1/0/" + channel + "/0?uuid=x&store=1");
+        URI uri = URI.create(origin + "/publish/pub-c-1/sub-c-1/0/" + channel + "/0?uuid=x&store=1");
         return HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** PubNub is HTTPS only and offers HTTP/2 by ALPN, HTTP/1.1 beside it; so does the stand-in. */
+    @Test
+    void overTlsTheStandInOffersHttp2OrHttp1AsItIsToldAndOnlyToAClientThatTrustsItsCa() throws Exception {
+        for (PubNubStandIn.Transport transport : List.of(PubNubStandIn.Transport.HTTPS_H2, PubNubStandIn.Transport.HTTPS_HTTP1)) {
+            WireMockServer server = PubNubStandIn.newServer(0, transport);
+            server.start();
+            try {
+                URI uri = URI.create(transport.origin(server) + "/publish/pub-c-1/sub-c-1/0/user.tls.sync/0?uuid=x&store=1");
+                HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build();
+                HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, answer.statusCode());
+                assertEquals(transport == PubNubStandIn.Transport.HTTPS_H2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1,
+                        answer.version(), transport.key);
+                assertThrows(SSLHandshakeException.class,
+                        () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()),
+                        "a client that does not trust the test CA is refused: the certificate is real TLS");
+            } finally {
+                server.stop();
+            }
+        }
     }
 
     @Test
@@ -88,7 +118,7 @@ class StandInTest {
 
     @Test
     void anythingButAPublishIsAnInvalidArgument() throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + standIn.port() + "/time/0")).GET().build(),
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(origin + "/time/0")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, answer.statusCode());
     }
