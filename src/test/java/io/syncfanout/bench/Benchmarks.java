@@ -98,6 +98,10 @@ public final class Benchmarks {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--tls")) {
+            TlsBenchmark.main(args);
+            return;
+        }
         new Benchmarks(System.out, Options.parse(args)).run();
         System.exit(0);
     }

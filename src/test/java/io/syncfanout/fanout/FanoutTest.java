@@ -45,7 +45,7 @@ public class FanoutTest extends StandInSuite {
         List<String> failed = Invoke.failedIds(event);
 
         assertTrue(failed.isEmpty(), () -> failed.size() + " failed, first " + failed.get(0));
-        List<Published> published = Published.distinct(pubnub);
+        List<Published> published = Published.exactlyOnce(pubnub);
         assertEquals(1, published.size());
         Published only = published.get(0);
         assertEquals("user.alice.sync", only.channel());
@@ -87,7 +87,7 @@ public class FanoutTest extends StandInSuite {
         List<String> failed = Invoke.failedIds(event);
 
         assertTrue(failed.isEmpty(), () -> failed.size() + " failed, first " + failed.get(0));
-        List<Published> published = Published.distinct(pubnub);
+        List<Published> published = Published.exactlyOnce(pubnub);
         assertEquals(users, published.size(), "one publish per channel");
         assertEquals(users, published.stream().map(Published::channel).distinct().count());
         Map<String, Set<String>> seenTags = new HashMap<>();
@@ -116,7 +116,7 @@ public class FanoutTest extends StandInSuite {
         event.add(progress("bob", "other", hlc(T0, 1), 99));
 
         assertTrue(Invoke.failedIds(event).isEmpty());
-        List<Published> published = Published.distinct(pubnub);
+        List<Published> published = Published.exactlyOnce(pubnub);
         assertEquals(1, published.size());
         List<JsonNode> items = published.get(0).items();
         assertEquals(2, items.size(), "one item per content");
@@ -137,7 +137,7 @@ public class FanoutTest extends StandInSuite {
         event.add(progress("tia", "film", hlc(T0, 1), 20));
 
         assertTrue(Invoke.failedIds(event).isEmpty());
-        List<JsonNode> items = Published.distinct(pubnub).get(0).items();
+        List<JsonNode> items = Published.exactlyOnce(pubnub).get(0).items();
         assertEquals(1, items.size());
         assertEquals(20, items.get(0).path("position_seconds").asLong());
     }
@@ -151,7 +151,7 @@ public class FanoutTest extends StandInSuite {
         event.add(body);
 
         assertTrue(Invoke.failedIds(event).isEmpty());
-        List<Published> published = Published.distinct(pubnub);
+        List<Published> published = Published.exactlyOnce(pubnub);
         assertEquals(1, published.size());
         assertFalse(published.get(0).isEnvelope());
         assertEquals("watchlist_remove", published.get(0).message().path("operation_type").asText());
@@ -167,7 +167,7 @@ public class FanoutTest extends StandInSuite {
             expected.add("tag-" + clock);
         }
         assertTrue(Invoke.failedIds(event).isEmpty());
-        List<Published> published = Published.distinct(pubnub);
+        List<Published> published = Published.exactlyOnce(pubnub);
         assertEquals(1, published.size());
         assertEquals(expected, published.get(0).items().stream().map(i -> i.path("unique_tag").asText()).toList());
     }
@@ -179,7 +179,7 @@ public class FanoutTest extends StandInSuite {
         event.add(watchlist("fay", "b", "Add", 2));
 
         assertTrue(Invoke.failedIds(event).isEmpty());
-        JsonNode first = Published.distinct(pubnub).get(0).message();
+        JsonNode first = Published.exactlyOnce(pubnub).get(0).message();
         assertEquals("batch", first.path("type").asText());
         assertEquals("batch", first.path("operation_type").asText());
         assertEquals("sync-fanout", first.path("device_id").asText());
@@ -189,7 +189,7 @@ public class FanoutTest extends StandInSuite {
 
         PubNubStandIn.acknowledgeEverything(pubnub);
         assertTrue(Invoke.failedIds(event).isEmpty());
-        JsonNode again = Published.distinct(pubnub).get(0).message();
+        JsonNode again = Published.exactlyOnce(pubnub).get(0).message();
         assertEquals(first.path("message_id").asText(), again.path("message_id").asText(),
                 "a redelivered batch carries the same envelope id, so subscribers drop the duplicate");
     }
@@ -201,7 +201,7 @@ public class FanoutTest extends StandInSuite {
             event.add(watchlist("gus", "c" + i, "Add", i + 1));
         }
         assertTrue(Invoke.failedIds(event).isEmpty());
-        List<Published> published = Published.distinct(pubnub);
+        List<Published> published = Published.exactlyOnce(pubnub);
         assertEquals(List.of(50, 50, 20), published.stream().map(p -> p.items().size()).toList());
         List<String> order = published.stream().flatMap(p -> p.items().stream()).map(i -> i.path("content_id").asText()).toList();
         List<String> expected = new ArrayList<>();
@@ -220,7 +220,7 @@ public class FanoutTest extends StandInSuite {
                     + ",\"operation\":\"Add\",\"content_id\":\"c" + i + "\",\"unique_tag\":\"t" + i + "\",\"note\":\"" + filler + "\"}");
         }
         assertTrue(Invoke.failedIds(event).isEmpty());
-        List<Published> published = Published.distinct(pubnub);
+        List<Published> published = Published.exactlyOnce(pubnub);
         assertTrue(published.size() >= 4, "10 items of 9 KB need at least 4 publishes of 32 KB");
         for (Published publish : published) {
             assertTrue(publish.bytes() <= 32_768, "body of " + publish.bytes() + " bytes");
@@ -243,7 +243,7 @@ public class FanoutTest extends StandInSuite {
 
         assertEquals(List.of(dotted, notJson, wrongType), sorted(failed));
         assertEquals(Set.of("user.ivy.sync", "user.jon.sync"),
-                Published.distinct(pubnub).stream().map(Published::channel).collect(java.util.stream.Collectors.toSet()));
+                Published.exactlyOnce(pubnub).stream().map(Published::channel).collect(java.util.stream.Collectors.toSet()));
     }
 
     @Test
@@ -251,7 +251,7 @@ public class FanoutTest extends StandInSuite {
         Invoke.mockEventServer().contentType("application/json").body("{\"detail-type\":\"Scheduled Event\"}")
                 .when().post()
                 .then().statusCode(500);
-        assertTrue(Published.distinct(pubnub).isEmpty());
+        assertTrue(Published.exactlyOnce(pubnub).isEmpty());
     }
 
     @Test

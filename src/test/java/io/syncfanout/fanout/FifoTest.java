@@ -38,7 +38,7 @@ class FifoTest extends StandInSuite {
     }
 
     private List<String> publishedTags() {
-        return Published.distinct(pubnub).stream().flatMap(p -> p.items().stream())
+        return Published.exactlyOnce(pubnub).stream().flatMap(p -> p.items().stream())
                 .map(i -> i.path("unique_tag").asText()).toList();
     }
 
@@ -74,7 +74,7 @@ class FifoTest extends StandInSuite {
             event.add(watchlist("dana", "c" + i, "Add", i), "g");
         }
         assertTrue(Invoke.failedIds(event).isEmpty());
-        List<Published> published = Published.distinct(pubnub);
+        List<Published> published = Published.exactlyOnce(pubnub);
         assertEquals(1, published.size(), "a group's consecutive records on one channel share a publish");
         assertEquals(List.of("tag-1", "tag-2", "tag-3", "tag-4", "tag-5", "tag-6", "tag-7", "tag-8", "tag-9", "tag-10"),
                 publishedTags());
@@ -135,7 +135,7 @@ class FifoTest extends StandInSuite {
         event.add(progress("ida", "film", 40, 400), "g"); // m3 published on its own
 
         assertTrue(Invoke.failedIds(event).isEmpty());
-        List<Long> positions = Published.distinct(pubnub).stream().flatMap(p -> p.items().stream())
+        List<Long> positions = Published.exactlyOnce(pubnub).stream().flatMap(p -> p.items().stream())
                 .filter(i -> i.path("type").asText().equals("progress_update"))
                 .map(i -> i.path("position_seconds").asLong()).toList();
         assertEquals(List.of(200L, 400L), positions);

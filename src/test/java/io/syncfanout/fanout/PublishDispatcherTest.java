@@ -163,7 +163,9 @@ class PublishDispatcherTest {
         DispatchResult result = dispatch(answering(0, Duration.ofSeconds(10)), batch, deadline);
 
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis >= 800 + 150 && millis < 800 + 150 + 250, "gave up once the grace was over: " + millis + " ms");
+        // It waited the grace out, and then stopped waiting (the answers were 10 s away): generous bounds,
+        // since a loaded machine stretches every wait; the benchmarks keep the tight timing.
+        assertTrue(millis >= 800 + 150 && millis < 800 + 150 + 2_000, "gave up once the grace was over: " + millis + " ms");
         assertEquals(3, result.ledger().failed().size());
         result.ledger().failed().forEach(record -> assertEquals(FailureKind.OUT_OF_TIME, result.ledger().kind(record)));
         assertTrue(result.ledger().reason(result.ledger().failed().get(0)).contains("had no answer before the test's deadline ran out"));

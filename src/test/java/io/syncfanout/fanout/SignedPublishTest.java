@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.pubnub.internal.PubNubUtil;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -32,7 +33,8 @@ import io.syncfanout.testing.SqsEvents;
 
 /** With a secret key, requests are signed as the official SDK signs them; no key ever reaches a log line. */
 @QuarkusTest
-@QuarkusTestResource(value = PubNubStandIn.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PubNubStandIn.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = PubNubStandIn.SECRET_KEY, value = SignedPublishTest.SECRET))
 @TestProfile(SignedPublishTest.WithKeys.class)
 class SignedPublishTest extends StandInSuite {
 

@@ -69,7 +69,7 @@ public final class Soak {
                 }
                 List<String> failed = new ArrayList<>();
                 JSON.readTree(answer.body()).path("batchItemFailures").forEach(f -> failed.add(f.path("itemIdentifier").asText()));
-                DeliveryAudit.Result result = batch.audit(failed, standIn);
+                DeliveryAudit.Result result = batch.audit(failed, standIn, java.time.Duration.ofMillis(2_000)); // the function's default attempt timeout
                 lost += result.lost();
                 reported += result.reported();
                 duplicates += result.duplicates();

@@ -1,12 +1,13 @@
 package io.syncfanout.plan;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,15 @@ import io.syncfanout.record.UpdateType;
 /** Amendment 6 as a property: envelopes whose item id lists differ never share an id. */
 class EnvelopeIdPropertiesTest {
 
-    /** Ids from a small alphabet with the separators a naive join would use, so that joins collide often. */
+    /**
+     * Id parts from an alphabet of what could confuse an encoding: separators a naive join would use,
+     * bytes that read as a length prefix, a lone surrogate of each kind, and the '?' UTF-8 turns them into.
+     */
+    private static final String[] PARTS = { "a", "b", "\n", ",", "\u0000", "\u0001", "\u0004", "é", "🎬", "\ud800", "\udc00", "?" };
+
+    /** Ids of at least two parts, so every id has an inner boundary to move. */
     static Gen<List<String>> idLists() {
-        Gen<String> id = lists().of(arbitrary().pick("a", "b", "\n", ",", "\u0000", "é", "🎬")).ofSizeBetween(1, 4)
-                .map(parts -> String.join("", parts));
+        Gen<String> id = lists().of(arbitrary().pick(PARTS)).ofSizeBetween(2, 4).map(parts -> String.join("", parts));
         return lists().of(id).ofSizeBetween(2, 5);
     }
 
@@ -35,17 +41,55 @@ class EnvelopeIdPropertiesTest {
         return items;
     }
 
+    /**
+     * The same text cut into ids differently: the last code unit of id {@code i} moves to the front of
+     * id {@code i + 1}. The join is the same, the lists differ, on every example.
+     */
     @Test
-    void listsThatJoinToTheSameTextGetDifferentIds() {
+    void movingABoundaryBetweenTwoIdsChangesTheEnvelopeId() {
+        qt().withExamples(1_000).forAll(idLists(), integers().between(0, 3))
+                .checkAssert((ids, at) -> {
+                    int i = at % (ids.size() - 1);
+                    List<String> moved = new ArrayList<>(ids);
+                    String left = ids.get(i);
+                    moved.set(i, left.substring(0, left.length() - 1));
+                    moved.set(i + 1, left.substring(left.length() - 1) + ids.get(i + 1));
+                    assertEquals(String.join("", ids), String.join("", moved));
+                    assertNotEquals(BatchPacker.envelopeId(items(ids)), BatchPacker.envelopeId(items(moved)), () -> ids + " and " + moved);
+                });
+    }
+
+    /**
+     * One id holding what the encoding writes between two ids (a length prefix, in any order of bytes)
+     * never passes for those two ids.
+     */
+    @Test
+    void anIdHoldingALengthPrefixNeverPassesForTwoIds() {
         qt().withExamples(1_000).forAll(idLists())
-                .assuming(ids -> ids.stream().anyMatch(id -> id.contains("\n")))
                 .checkAssert(ids -> {
-                    // The same ids joined by newlines and split again: another list with the same join.
-                    List<String> resplit = Arrays.asList(String.join("\n", ids).split("\n", -1));
-                    if (!resplit.equals(ids) && resplit.stream().noneMatch(String::isEmpty)) {
-                        assertNotEquals(BatchPacker.envelopeId(items(ids)), BatchPacker.envelopeId(items(resplit)),
-                                () -> ids + " and " + resplit);
+                    String b = ids.get(0);
+                    String c = ids.get(1);
+                    int length = c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                    String forged = b + new String(new char[] { 0, 0, 0, (char) length }) + c;
+                    String forgedUnits = b + new String(new char[] { 0, 0, 0, (char) c.length() }) + c;
+                    for (String one : List.of(forged, forgedUnits)) {
+                        assertNotEquals(BatchPacker.envelopeId(items(List.of(one))), BatchPacker.envelopeId(items(List.of(b, c))),
+                                () -> one + " and " + List.of(b, c));
                     }
+                });
+    }
+
+    /** Amendment 14 as a property: a lone surrogate, and the '?' UTF-8 would make of it, give different ids. */
+    @Test
+    void aLoneSurrogateAndTheQuestionMarkUtf8MakesOfItGiveDifferentIds() {
+        qt().withExamples(1_000).forAll(idLists())
+                .checkAssert(ids -> {
+                    List<String> withSurrogate = new ArrayList<>(ids);
+                    withSurrogate.set(0, ids.get(0) + "\ud800");
+                    List<String> withQuestionMark = new ArrayList<>(ids);
+                    withQuestionMark.set(0, ids.get(0) + "?");
+                    assertNotEquals(BatchPacker.envelopeId(items(withSurrogate)), BatchPacker.envelopeId(items(withQuestionMark)),
+                            () -> withSurrogate + " and " + withQuestionMark);
                 });
     }
 

@@ -49,8 +49,18 @@ public final class LogCapture implements AutoCloseable {
                     message = message + " " + java.util.Arrays.toString(parameters);
                 }
             }
-            lines.add(record.getLevel() + " " + record.getLoggerName() + " " + message
-                    + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            // The whole record, as a log line could show it: the message, the MDC, every cause and frame.
+            StringBuilder line = new StringBuilder().append(record.getLevel()).append(' ').append(record.getLoggerName()).append(' ');
+            if (record instanceof org.jboss.logmanager.ExtLogRecord ext && !ext.getMdcCopy().isEmpty()) {
+                line.append("mdc=").append(ext.getMdcCopy()).append(' ');
+            }
+            line.append(message);
+            if (record.getThrown() != null) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                line.append(' ').append(trace);
+            }
+            lines.add(line.toString());
         }
 
         @Override

@@ -37,20 +37,24 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
 
     /** The resource argument that leaves the keys to another source: {@code keys=elsewhere}. */
     public static final String KEYS = "keys";
+    /** The resource argument giving the keyset a secret key: every request must then be signed with it. */
+    public static final String SECRET_KEY = "secret-key";
 
     private WireMockServer server;
     private boolean keys = true;
+    private String secretKey;
 
     @Override
     public void init(Map<String, String> initArgs) {
         keys = !"elsewhere".equals(initArgs.get(KEYS));
+        secretKey = initArgs.get(SECRET_KEY);
     }
 
     @Override
     public Map<String, String> start() {
         FAULTS.enabled(false);
         Transport transport = Transport.configured();
-        server = newServer(0, FAULTS, transport);
+        server = newServer(0, FAULTS, transport, secretKey);
         server.start();
         Map<String, String> config = new HashMap<>(transport.functionConfig());
         config.put("pubnub.origin", transport.origin(server));
@@ -134,12 +138,17 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
     }
 
     public static WireMockServer newServer(int port, FaultInjector faults, Transport transport) {
+        return newServer(port, faults, transport, null);
+    }
+
+    /** A stand-in for a keyset whose secret key is {@code secretKey} (null: a keyset without one). */
+    public static WireMockServer newServer(int port, FaultInjector faults, Transport transport, String secretKey) {
         WireMockConfiguration options = options().bindAddress("127.0.0.1")
                 .usingFilesUnderClasspath("pubnub-standin")
                 .asynchronousResponseEnabled(true)
                 .containerThreads(96)
                 .jettyAcceptors(2)
-                .extensions(faults);
+                .extensions(new PubNubRules(secretKey), faults);
         if (transport.tls()) {
             options.httpDisabled(true).httpsPort(port)
                     .keystorePath(TestCertificates.get().serverKeyStore.toString()).keystoreType("PKCS12")

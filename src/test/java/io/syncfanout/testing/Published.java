@@ -44,8 +44,23 @@ public record Published(String channel, String rawPath, String query, JsonNode m
     }
 
     /**
+     * Every publish the stand-in received, each asserted to have arrived once: where nothing failed or
+     * was retried, a publish sent twice is a defect, however harmless subscribers make it.
+     */
+    public static List<Published> exactlyOnce(WireMockServer server) {
+        List<Published> all = all(server);
+        java.util.Map<String, Long> counts = all.stream().collect(java.util.stream.Collectors.groupingBy(
+                p -> p.channel() + " " + p.message().path("message_id").asText(), java.util.stream.Collectors.counting()));
+        List<String> twice = counts.entrySet().stream().filter(e -> e.getValue() > 1).map(e -> e.getKey() + " ×" + e.getValue()).toList();
+        if (!twice.isEmpty()) {
+            throw new AssertionError("published more than once: " + twice);
+        }
+        return all;
+    }
+
+    /**
      * The publishes as subscribers see them: a publish retried after a timeout may arrive twice,
-     * and subscribers drop the second by {@code message_id}.
+     * and subscribers drop the second by {@code message_id}. Only where retries are expected.
      */
     public static List<Published> distinct(WireMockServer server) {
         java.util.Set<String> seen = new java.util.HashSet<>();

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -114,6 +115,74 @@ class StandInTest {
         HttpResponse<String> down = publish("user.unavailable-eve.sync", "{}");
         assertEquals(503, down.statusCode());
         assertEquals("[0,\"Service Unavailable\"]", down.body());
+    }
+
+    private HttpResponse<String> send(String path, String contentType, HttpRequest.BodyPublisher body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin + path)).POST(body);
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What PubNub checks before the message: each refused as PubNub refuses it (issue 20's stricter stand-in). */
+    @Test
+    void keysUuidContentTypeAndAnObjectBodyAreChecked() throws Exception {
+        HttpRequest.BodyPublisher object = HttpRequest.BodyPublishers.ofString("{\"a\":1}");
+        assertEquals(200, send("/publish/pub-c-1/sub-c-1/0/user.a.sync/0?uuid=x", "application/json", object).statusCode());
+        assertEquals("[0,\"Invalid Key\"]", send("/publish/not-a-key/sub-c-1/0/user.a.sync/0?uuid=x", "application/json", object).body());
+        assertTrue(send("/publish/pub-c-1/nope/0/user.a.sync/0?uuid=x", "application/json", object).body().contains("Invalid Subscribe Key"));
+        assertTrue(send("/publish/pub-c-1/sub-c-1/0/user.a.sync/0", "application/json", object).body().contains("Invalid Arguments"),
+                "no uuid");
+        assertEquals(400, send("/publish/pub-c-1/sub-c-1/0/user.a.sync/0?uuid=x", "text/plain", object).statusCode(), "not JSON by type");
+        for (String notAnObject : new String[] { "\"text\"", "42", "null", "[1]" }) {
+            assertEquals(400, send("/publish/pub-c-1/sub-c-1/0/user.a.sync/0?uuid=x", "application/json",
+                    HttpRequest.BodyPublishers.ofString(notAnObject)).statusCode(), notAnObject);
+        }
+        assertEquals(403, send("/publish/pub-c-1/sub-c-1/0/user.a.sync/0?uuid=x&signature=v2.abc&timestamp=1", "application/json", object)
+                .statusCode(), "a signature to a keyset without a secret key");
+    }
+
+    /** The 413 rule counts the body, as sent: a chunked body has no Content-Length to go by. */
+    @Test
+    void aChunkedBodyOverTheLimitIsTooLargeToo() throws Exception {
+        byte[] big = ("{\"x\":\"" + "a".repeat(33_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> answer = send("/publish/pub-c-1/sub-c-1/0/user.a.sync/0?uuid=x", "application/json",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)));
+        assertEquals(413, answer.statusCode());
+    }
+
+    /** With a secret key, every request needs a valid signature and a current timestamp, as the SDK computes them. */
+    @Test
+    void aKeysetWithASecretKeyRefusesUnsignedAndMissignedRequests() throws Exception {
+        String secret = "sec-c-c3RhbmQtaW4tc2VjcmV0";
+        FaultInjector none = new FaultInjector(0, 0);
+        none.enabled(false);
+        WireMockServer signed = PubNubStandIn.newServer(0, none, PubNubStandIn.Transport.configured(), secret);
+        signed.start();
+        try {
+            String base = PubNubStandIn.Transport.configured().origin(signed);
+            String path = "/publish/pub-c-1/sub-c-1/0/user.a.sync/0";
+            String body = "{\"a\":1}";
+            long now = System.currentTimeMillis() / 1000;
+            java.util.Map<String, String> params = new java.util.LinkedHashMap<>(java.util.Map.of("uuid", "x", "store", "1"));
+            String good = com.pubnub.internal.PubNubUtil.INSTANCE.generateSignature(path, params, "POST", body, (int) now, "sub-c-1", "pub-c-1", secret);
+            java.util.function.Function<String, Integer> status = query -> {
+                try {
+                    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path + "?" + query)).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertEquals(200, status.apply("uuid=x&store=1&timestamp=" + now + "&signature=" + java.net.URLEncoder.encode(good, StandardCharsets.UTF_8)));
+            assertEquals(403, status.apply("uuid=x&store=1"), "unsigned");
+            assertEquals(403, status.apply("uuid=x&store=1&timestamp=" + now + "&signature=v2.forged"), "missigned");
+            assertEquals(403, status.apply("uuid=x&store=1&timestamp=" + (now - 3600) + "&signature="
+                    + java.net.URLEncoder.encode(good, StandardCharsets.UTF_8)), "an hour-old timestamp");
+        } finally {
+            signed.stop();
+        }
     }
 
     @Test
