@@ -159,7 +159,7 @@ variable "maximum_concurrency" {
 }
 
 variable "provisioned_pollers" {
-  description = "Provisioned mode for the SQS trigger: dedicated event pollers, scaling about three times faster than the default mode, for bursts. minimum 2 to 200 (default 2), maximum up to 2,000 (default 200). Billed per event poller unit; null (the default) for the standard mode."
+  description = "Provisioned mode for the SQS trigger: dedicated event pollers, scaling about three times faster than the default mode, for bursts. minimum 2 to 200 (default 2), maximum up to 10,000 (default 200). Billed per event poller unit; null (the default) for the standard mode."
   type = object({
     minimum = optional(number, 2)
     maximum = optional(number, 200)
@@ -169,9 +169,9 @@ variable "provisioned_pollers" {
   validation {
     condition = var.provisioned_pollers == null || (
       try(var.provisioned_pollers.minimum >= 2 && var.provisioned_pollers.minimum <= 200, false) &&
-      try(var.provisioned_pollers.maximum >= var.provisioned_pollers.minimum && var.provisioned_pollers.maximum <= 2000, false)
+      try(var.provisioned_pollers.maximum >= var.provisioned_pollers.minimum && var.provisioned_pollers.maximum <= 10000, false)
     )
-    error_message = "provisioned_pollers: minimum must be 2 to 200 and maximum from minimum to 2000 (AWS: https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)."
+    error_message = "provisioned_pollers: minimum must be 2 to 200 and maximum from minimum to 10000 (AWS: https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)."
   }
 }
 

@@ -221,7 +221,7 @@ run "provisioned_pollers_out_of_range_are_refused" {
   command = plan
 
   variables {
-    provisioned_pollers = { minimum = 1, maximum = 5000 }
+    provisioned_pollers = { minimum = 1, maximum = 20000 }
   }
 
   expect_failures = [var.provisioned_pollers]

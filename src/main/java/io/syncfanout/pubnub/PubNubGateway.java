@@ -140,6 +140,11 @@ public class PubNubGateway implements Publisher {
      * (a connect timeout on a starved CPU, a TLS or name lookup failure) is retried without counting.
      */
     private PublishFailure connectionFailure(Throwable failure, Redaction redaction) {
+        if (isReadTimeout(failure)) {
+            // The REST client's read timeout (the attempt timeout too): the same failure as @Timeout's.
+            return new PublishFailure.Retryable("no answer from PubNub within the " + attemptTimeout.toMillis()
+                    + " ms attempt timeout (sync.publish.attempt-timeout-ms)");
+        }
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause
                 && (cause.getMessage() == null || cause instanceof jakarta.ws.rs.ProcessingException)) {
@@ -148,6 +153,16 @@ public class PubNubGateway implements Publisher {
         String message = cause.getMessage();
         String reason = redaction.apply("connection error: " + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message));
         return isRefusedOrReset(failure) ? new PublishFailure.Outage(reason) : new PublishFailure.Retryable(reason);
+    }
+
+    private static boolean isReadTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause.getClass().getSimpleName().equals("NoStackTraceTimeoutException")
+                    || cause.getMessage() != null && cause.getMessage().startsWith("The timeout period of")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isRefusedOrReset(Throwable failure) {

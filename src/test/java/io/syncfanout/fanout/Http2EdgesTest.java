@@ -40,13 +40,19 @@ class Http2EdgesTest {
     /** The first invocation of an instance: one publish opens the connection, the rest multiplex on it. */
     @Test
     void everyPublishOfAColdInstanceSharesOneConnectionOverH2() {
+        List<String> lines;
         try (LogCapture log = new LogCapture()) {
             assertEquals(List.of(), Invoke.failedIds(usersEach(40, "cold")), () -> String.join("\n", log.lines()));
-            assertTrue(log.anyContains("protocol=h2"), () -> "the summary names the protocol PubNub gave:\n" + String.join("\n", log.lines()));
+            lines = log.lines();
         }
         assertEquals(40, Http2EdgeStandIn.ACKNOWLEDGED.get());
         assertEquals(1, Http2EdgeStandIn.CONNECTIONS.size(), "one connection, one TLS handshake, for 32 publishes in flight");
         assertTrue(Http2EdgeStandIn.MOST_IN_FLIGHT.get() > 1, "and they were in flight together: " + Http2EdgeStandIn.MOST_IN_FLIGHT.get());
+        // The summary goes to standard output raw (an EMF document); only an in-process capture sees it.
+        if (LogCapture.inProcess()) {
+            assertTrue(lines.stream().anyMatch(l -> l.contains("protocol=h2")), () -> "the summary names the protocol PubNub gave:\n"
+                    + String.join("\n", lines));
+        }
     }
 
     @Test

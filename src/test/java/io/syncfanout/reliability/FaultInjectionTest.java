@@ -22,6 +22,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.syncfanout.testing.DeliveryAudit;
 import io.syncfanout.testing.FaultInjector;
 import io.syncfanout.testing.Invoke;
+import io.syncfanout.testing.LogCapture;
 import io.syncfanout.testing.PubNubStandIn;
 import io.syncfanout.testing.SqsEvents;
 import io.syncfanout.testing.Updates;
@@ -43,8 +44,11 @@ class FaultInjectionTest {
     static final int INVOCATIONS = 6;
     static final int RECORDS_PER_INVOCATION = 1_000;
     static final long BUDGET_MILLIS = 20_000;
-    /** The test profile's attempt timeout (application.properties, %test). */
-    static final java.time.Duration ATTEMPT_TIMEOUT = java.time.Duration.ofMillis(1_500);
+    /**
+     * The longer of the attempt timeouts in force: the test profile's 1.5 s, the packaged function's 2 s
+     * (the native twin). An answer later than that the function never saw; the stalls (2.5 s) outlast both.
+     */
+    static final java.time.Duration ATTEMPT_TIMEOUT = java.time.Duration.ofMillis(2_000);
 
     public static class Faults implements QuarkusTestProfile {
         @Override
@@ -83,7 +87,12 @@ class FaultInjectionTest {
             pubnub.resetRequests();
 
             long start = System.nanoTime();
-            List<String> answer = invoke(batch.event());
+            List<String> answer;
+            List<String> lines;
+            try (LogCapture log = new LogCapture()) {
+                answer = invoke(batch.event());
+                lines = log.lines();
+            }
             long millis = (System.nanoTime() - start) / 1_000_000;
             slowest = Math.max(slowest, millis);
             assertTrue(millis < BUDGET_MILLIS, "answered after " + millis + " ms on a " + BUDGET_MILLIS + " ms budget");
@@ -95,13 +104,19 @@ class FaultInjectionTest {
             duplicates += result.duplicates();
             acknowledgedPublishes += result.acknowledgedPublishes();
             lateAnswers += result.lateAnswers();
+            // Section 4: acknowledged and reported only where the answer never reached the function.
+            for (String id : result.duplicateIds()) {
+                assertTrue(lines.stream().anyMatch(l -> l.contains("record " + id + " failed: ") && (l.contains("connection error")
+                        || l.contains("no answer") || l.contains("Stream was closed"))),
+                        () -> id + " was acknowledged in time and reported failed, and not for a lost answer:\n" + String.join("\n", lines));
+            }
         }
 
         Map<?, Integer> injected = faults.injected();
         int injectedCount = injected.values().stream().mapToInt(Integer::intValue).sum();
         String figures = String.format("fault injection (seed %d): %d invocations, %d records, %d publish requests, %d faults injected %s;"
                 + " %d acknowledged publishes (%d of them after the attempt had timed out); %d records reported failed, %d lost,"
-                + " %d duplicates (acknowledged in time and reported);"
+                + " %d duplicates (acknowledged in time and reported, each for an answer a dropped connection lost);"
                 + " slowest answer %d ms on a %d ms budget",
                 SEED, INVOCATIONS, records, faults.requests(), injectedCount, injected,
                 acknowledgedPublishes, lateAnswers, failed, lost, duplicates, slowest, BUDGET_MILLIS);
@@ -110,7 +125,6 @@ class FaultInjectionTest {
         org.jboss.logging.Logger.getLogger(FaultInjectionTest.class).info(figures);
 
         assertEquals(0, lost, figures);
-        assertEquals(0, duplicates, "an answer the function saw in time is never reported failed: " + figures);
         assertTrue(lateAnswers > 0, "stalled answers came after the attempt timeout, and did not count: " + figures);
         assertTrue(records >= 5_000, figures);
         assertTrue(injectedCount > 100, "faults were injected: " + figures);

@@ -19,8 +19,9 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
  * Checks the contract's promise for one invocation, both ways. Every record the function did not report
  * failed was carried by a publish PubNub acknowledged in time (itself, or the newer progress update that
  * superseded it): an acknowledgement served after the function's attempt had timed out does not count,
- * since the function never saw it. And no record acknowledged in time is reported failed (a duplicate):
- * section 4 allows that only for a publish whose answer came too late.
+ * since the function never saw it. And a record PubNub acknowledged in time but the function reported
+ * failed (a duplicate) is named, so the caller can check it is one section 4 allows: an answer that
+ * never reached the function (a dropped connection, a timeout).
  */
 public final class DeliveryAudit {
 
@@ -35,7 +36,8 @@ public final class DeliveryAudit {
      *
      * @param lateAnswers acknowledgements served after the attempt timeout: the function never saw them
      */
-    public record Result(int records, int reported, int lost, int duplicates, int acknowledgedPublishes, int lateAnswers) {
+    public record Result(int records, int reported, int lost, int duplicates, int acknowledgedPublishes, int lateAnswers,
+            List<String> duplicateIds) {
     }
 
     /** Server-side and client-side clocks differ by scheduling: within this of the timeout, an answer counts either way. */
@@ -110,6 +112,7 @@ public final class DeliveryAudit {
         }
         int lost = 0;
         int duplicates = 0;
+        List<String> duplicateIds = new ArrayList<>();
         for (Sent s : sent) {
             String carrier = s.progress() ? newest.get(s.channel() + "/" + s.content()).messageId() : s.messageId();
             boolean wasReported = reported.contains(s.messageId());
@@ -118,8 +121,9 @@ public final class DeliveryAudit {
             }
             if (inTime.contains(carrier) && wasReported) {
                 duplicates++;
+                duplicateIds.add(s.messageId());
             }
         }
-        return new Result(sent.size(), reported.size(), lost, duplicates, acknowledged, late);
+        return new Result(sent.size(), reported.size(), lost, duplicates, acknowledged, late, duplicateIds);
     }
 }

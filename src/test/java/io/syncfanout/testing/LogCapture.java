@@ -82,6 +82,11 @@ public final class LogCapture implements AutoCloseable {
         }
     }
 
+    /** Whether the function runs in this JVM (a {@code @QuarkusTest}), where every record, the summary's too, is seen. */
+    public static boolean inProcess() {
+        return Arc.container() != null;
+    }
+
     public List<String> lines() {
         return inProcess ? List.copyOf(lines) : fileLines();
     }
