@@ -30,9 +30,10 @@ public interface PubNubConfig {
     String uuid();
 
     /**
-     * Offer HTTP/2 by ALPN (application.properties hands it to the REST client). PubNub's origins
-     * accept it: every publish in flight then shares one connection.
+     * Offer HTTP/2 by ALPN (application.properties hands it to the REST client): every publish in
+     * flight then shares one connection. Off by default: over TLS it cost more CPU than the handshakes
+     * it saved at Lambda's CPU shares (docs/benchmarks-tls.md).
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean http2();
 }
