@@ -41,6 +41,8 @@ record Report(List<SizeResults> sizes) {
                 + "runtime client, the native build as its `bootstrap`), held with cgroups to the CPU share and memory Lambda gives that "
                 + "memory size (1,769 MB = one vCPU), against the PubNub stand-in with added latency; the floor is the same publishes as "
                 + "bare async POSTs from a JVM held to the same share. How: [Measuring it](../README.md#measuring-it).\n\n");
+        md.append("These runs are over plain HTTP, beside a floor that speaks it. PubNub is HTTPS: the same W1 over TLS, with HTTP/2 "
+                + "and with HTTP/1.1 only, and what a user pays, are in [benchmarks-tls.md](benchmarks-tls.md) (`./bench --tls`).\n\n");
         md.append("![Warm W1 beside the floor, by size](benchmarks.png)\n\n");
         md.append("## W1: 10,000 records for 1,000 users (1,000 publishes)\n\n");
         md.append("| size | build | cold start | cold W1 | cold W1 delivered | warm W1 | floor | × floor | floor on the JDK's client "

@@ -254,6 +254,31 @@ public class FanoutTest extends StandInSuite {
         assertTrue(Published.exactlyOnce(pubnub).isEmpty());
     }
 
+    /** Amendments 4 and 14 end to end: what PubNub receives holds every extra field exactly as it was sent. */
+    @Test
+    void extraFieldsReachPubNubExactlyAsSent() throws Exception {
+        String extras = "\"price\":19.999999999999999999,\"huge\":1e400,\"big\":123456789012345678901234567890,\"neg\":-0.0,"
+                + "\"lone\":\"\\ud800x\",\"emoji\":\"🎬\\u200d\",\"nested\":{\"a\":[1,{\"b\":null}]},";
+        String body = watchlist("pat", "film", "Add", 1);
+        SqsEvents event = SqsEvents.standard();
+        event.add("{" + extras + body.substring(1));
+
+        assertEquals(List.of(), Invoke.failedIds(event));
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> requests = pubnub.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/publish/.*/user\\.pat\\.sync/0")));
+        assertEquals(1, requests.size());
+        String received = requests.get(0).getBodyAsString();
+        for (String exact : List.of("\"price\":19.999999999999999999", "\"huge\":1e400", "\"big\":123456789012345678901234567890",
+                "\"neg\":-0.0", "\"nested\":{\"a\":[1,{\"b\":null}]}")) {
+            assertTrue(received.contains(exact), () -> exact + " is not in what PubNub received: " + received);
+        }
+        assertTrue(received.toLowerCase(java.util.Locale.ROOT).contains("\"lone\":\"\\ud800x\""),
+                () -> "a lone surrogate travels as the same escape: " + received);
+        JsonNode message = new com.fasterxml.jackson.databind.ObjectMapper().readTree(received);
+        assertEquals("🎬\u200d", message.path("emoji").asText(), "every code point");
+    }
+
     @Test
     void anEmptyBatchIsAnsweredWithNoFailures() {
         assertTrue(Invoke.failedIds(SqsEvents.standard()).isEmpty());

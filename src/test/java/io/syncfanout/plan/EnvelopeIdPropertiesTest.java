@@ -93,6 +93,26 @@ class EnvelopeIdPropertiesTest {
                 });
     }
 
+    /**
+     * Why an ill-formed id's length goes in negative: as a positive count of code units, its 12 bytes
+     * would read the same as a well-formed 6-byte id, a 4-byte length and a 2-byte id.
+     */
+    @Test
+    void anIllFormedIdNeverPassesForTwoWellFormedOnes() {
+        String illFormed = "\ud880\u6162\u6364\u0000\u0002\u7879"; // D8 80 61 62 63 64 00 00 00 02 78 79
+        assertNotEquals(BatchPacker.envelopeId(items(List.of(illFormed))), BatchPacker.envelopeId(items(List.of("\u0600abcd", "xy"))));
+    }
+
+    @Test
+    void wellFormedMeansEverySurrogateIsHalfOfAPair() {
+        for (String good : List.of("", "a", "🎬", "a🎬b", "\ud83c\udfac\ud83c\udfac")) {
+            org.junit.jupiter.api.Assertions.assertTrue(BatchPacker.isWellFormed(good), good);
+        }
+        for (String bad : List.of("\ud800", "\udc00", "a\ud800", "\udc00\ud800", "\ud800\ud800", "🎬\udc00")) {
+            org.junit.jupiter.api.Assertions.assertFalse(BatchPacker.isWellFormed(bad), bad);
+        }
+    }
+
     /** Amendment 14: UTF-8 turns every lone surrogate into '?', so these once shared an envelope id. */
     @Test
     void idsThatDifferOnlyInLoneSurrogatesGetDifferentIds() {

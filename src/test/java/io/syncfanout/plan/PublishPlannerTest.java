@@ -65,6 +65,53 @@ class PublishPlannerTest {
     }
 
     @Test
+    void anItemExactlyAsLargeAsTheLimitIsPublishedAndOneByteMoreIsNot() {
+        add(Updates.watchlist("a", "x", "Add", 1));
+        int bytes = packer.pack("user.a.sync", plan(true).channels().get(0).items()).body().length;
+        assertEquals(1, new PublishPlanner(new BatchPacker(50, bytes, clock), true).plan(read).itemCount());
+        assertEquals(0, new PublishPlanner(new BatchPacker(50, bytes - 1, clock), true).plan(read).itemCount());
+    }
+
+    @Test
+    void watchlistChangesToOneTitleAreNeverCoalesced() {
+        add(Updates.watchlist("a", "x", "Add", 1));
+        add(Updates.watchlist("a", "x", "Remove", 2));
+        PublishPlan plan = plan(true);
+        assertEquals(0, plan.superseded());
+        assertEquals(2, plan.itemCount());
+    }
+
+    /** Two titles whose ids hash alike ("Aa" and "BB") are still two titles: neither supersedes the other. */
+    @Test
+    void titlesWhoseIdsHashAlikeAreNotCoalesced() {
+        add(Updates.progress("a", "Aa", 5, 1));
+        add(Updates.progress("a", "BB", 9, 2));
+        assertEquals(0, plan(true).superseded());
+    }
+
+    @Test
+    void progressOfDifferentTitlesOrUsersIsNeverCoalesced() {
+        add(Updates.progress("a", "x", 5, 1));
+        add(Updates.progress("a", "y", 9, 2));
+        add(Updates.progress("b", "x", 7, 3));
+        assertEquals(0, plan(true).superseded());
+        assertEquals(3, plan(true).itemCount());
+    }
+
+    /** FIFO (amendment 7): progress coalesces within an unbroken run of its group, not across a break. */
+    @Test
+    void onAFifoQueueProgressCoalescesOnlyWithinAnUnbrokenRunOfItsGroup() {
+        add(Updates.progress("a", "x", 5, 1), "g");
+        add(Updates.progress("a", "x", 9, 2), "g");
+        add(Updates.watchlist("a", "y", "Add", 3), "g");
+        add(Updates.progress("a", "x", 11, 4), "g");
+        add(Updates.progress("a", "x", 12, 5), "other");
+        PublishPlan plan = plan(true);
+        assertEquals(1, plan.superseded(), "m0 rides on m1; the watchlist change breaks g's run; 'other' is a run of its own");
+        assertEquals(4, plan.itemCount());
+    }
+
+    @Test
     void withCoalescingOffEveryProgressUpdateIsPublished() {
         add(Updates.progress("a", "x", 5, 1));
         add(Updates.progress("a", "x", 9, 2));

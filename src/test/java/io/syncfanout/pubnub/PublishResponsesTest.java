@@ -107,6 +107,87 @@ class PublishResponsesTest {
         }
     }
 
+    @Test
+    void anAttemptsValuesShorterThanFourCharactersAreNotRedactedEverywhere() {
+        // Too short to be told from ordinary text: redacting "abc" everywhere would garble every answer.
+        Redaction attempt = new Redaction(List.of()).withAttempt("abc", "abcd");
+        assertEquals("abc [redacted]", attempt.apply("abc abcd"));
+    }
+
+    @Test
+    void shortFormsOfAnAttemptsValuesAreNotRedactedEverywhere() {
+        assertEquals("AB CD", new Redaction(List.of()).withAttempt("%41%42").apply("AB CD"), "%41%42 decodes to AB: too short");
+        assertEquals("x [redacted]", new Redaction(List.of()).withAttempt(null, "abcd").apply("x abcd"), "no value, nothing to redact");
+    }
+
+    @Test
+    void theBackoffJittersBothWays() {
+        PublishBackoff backoff = new PublishBackoff(new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10)));
+        long least = Long.MAX_VALUE;
+        long most = 0;
+        for (int i = 0; i < 200; i++) {
+            backoff.init(100);
+            long delay = backoff.nextDelayInMillis(new PublishFailure.Retryable("x"));
+            least = Math.min(least, delay);
+            most = Math.max(most, delay);
+        }
+        assertTrue(least < 100 && least >= 75 && most > 100 && most <= 125, "±25% around 100 ms: " + least + " to " + most);
+    }
+
+    @Test
+    void aShorterPauseDuringALongerOneAddsNothing() {
+        PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10));
+        pacing.rateLimited(2_000);
+        pacing.rateLimited(100);
+        long paused = pacing.totals().pausedMillis();
+        assertTrue(paused >= 1_990 && paused <= 2_010, "held 2 s, not less: " + paused);
+    }
+
+    @Test
+    void theWindowGrowsByOneAfterExactlyAWindowOfAcknowledgements() {
+        PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10));
+        pacing.rateLimited(1);
+        assertEquals(16, pacing.allowedInFlight());
+        for (int i = 0; i < 15; i++) {
+            pacing.acknowledged();
+        }
+        assertEquals(16, pacing.allowedInFlight(), "15 of 16");
+        pacing.acknowledged();
+        assertEquals(17, pacing.allowedInFlight(), "the 16th");
+    }
+
+    @Test
+    void overlappingPausesAreCountedOnce() {
+        PublishPacing pacing = new PublishPacing(32, Duration.ofMillis(100), Duration.ofSeconds(10));
+        pacing.rateLimited(1_000);
+        pacing.rateLimited(1_000);
+        long paused = pacing.totals().pausedMillis();
+        assertTrue(paused >= 990 && paused <= 1_100, "two 429s a moment apart hold publishing about 1 s, not 2: " + paused);
+    }
+
+    @Test
+    void aRateLimitSaysHowLongItAskedFor() {
+        String body = "{\"status\":429,\"message\":\"Too Many Requests\"}";
+        assertTrue(assertThrows(PublishFailure.RateLimited.class, () -> responses.read(429, body, "2")).getMessage()
+                .endsWith("(Retry-After 2000 ms)"));
+        assertTrue(!assertThrows(PublishFailure.RateLimited.class, () -> responses.read(429, body, null)).getMessage()
+                .contains("Retry-After"));
+    }
+
+    @Test
+    void anErrorBodyIsQuotedUpTo120CodePointsThenCut() {
+        String exactly = "é".repeat(PublishResponses.MAX_QUOTED);
+        assertEquals("HTTP 502: " + exactly, assertThrows(PublishFailure.Outage.class, () -> responses.read(502, exactly, null)).getMessage());
+        assertEquals("HTTP 502: " + exactly + "…",
+                assertThrows(PublishFailure.Outage.class, () -> responses.read(502, exactly + "é", null)).getMessage());
+    }
+
+    @Test
+    void onlyPubNubsAcknowledgementIsASuccess() {
+        assertThrows(PublishFailure.Retryable.class, () -> responses.read(200, "[2,\"Sent\",\"17000000000000000\"]", null));
+        assertThrows(PublishFailure.Retryable.class, () -> responses.read(200, "[\"1\",\"Sent\",\"17000000000000000\"]", null));
+    }
+
     /** Amendment 13: Retry-After is honoured within a cap; no value stalls the function or overflows. */
     @ParameterizedTest
     @CsvSource({ "3600, 10000", "9300000000, 10000", "99999999999999999999999, 10000", "2, 2000", "0, 100" })

@@ -55,6 +55,16 @@ class RecordReaderTest {
         assertEquals("[1,2]", json.path("extra").path("nested").toString());
     }
 
+    /** A reason quotes what it refuses up to 40 characters, then cuts it. */
+    @Test
+    void aRefusedValueIsQuotedUpTo40CharactersThenCut() {
+        String forty = "9".repeat(40);
+        InvalidRecord exact = assertInstanceOf(InvalidRecord.class, read(WATCHLIST.replace("{", "{\"x\":1,").replace("\"timestamp\":", "\"timestamp\":" + forty + ",\"t\":")));
+        assertTrue(exact.reason().contains(forty + " is out of range"), exact.reason());
+        InvalidRecord longer = assertInstanceOf(InvalidRecord.class, read(WATCHLIST.replace("\"timestamp\":", "\"timestamp\":" + forty + "9,\"t\":")));
+        assertTrue(longer.reason().contains(forty + "… is out of range"), longer.reason());
+    }
+
     /** Amendment 16: extra fields may nest 1,000 levels and hold numbers of 1,000 characters; no more. */
     @Test
     void bodiesWithinTheParsersLimitsPassThroughAndBeyondThemAreInvalidWithThatReason() throws Exception {
