@@ -279,6 +279,33 @@ public class FanoutTest extends StandInSuite {
         assertEquals("🎬\u200d", message.path("emoji").asText(), "every code point");
     }
 
+    /**
+     * Amendment 1 in the suites: the Runtime API sends Lambda's deadline with every event, and a
+     * function timeout shorter than the time budget bounds the invocation.
+     */
+    @Test
+    void lambdasDeadlineFromTheRuntimeApiBoundsTheInvocation() {
+        pubnub.stubFor(post(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/publish/.*/user\\.late[0-9]+\\.sync/0"))
+                .atPriority(1).willReturn(PubNubStandIn.sent().withFixedDelay(1_000)));
+        SqsEvents event = SqsEvents.standard();
+        for (int i = 0; i < 100; i++) {
+            event.add(watchlist("late" + i, "film", "Add", i + 1));
+        }
+        io.syncfanout.testing.SuiteRuntimeApi.functionTimeout(java.time.Duration.ofSeconds(3));
+        List<String> lines;
+        List<String> failed;
+        try (io.syncfanout.testing.LogCapture log = new io.syncfanout.testing.LogCapture()) {
+            failed = Invoke.failedIds(event);
+            lines = log.lines();
+        } finally {
+            io.syncfanout.testing.SuiteRuntimeApi.functionTimeout(io.syncfanout.testing.SuiteRuntimeApi.FUNCTION_TIMEOUT);
+        }
+        // 100 publishes of 1 s, 32 at a time: four rounds, more than a 3 s function timeout allows.
+        assertFalse(failed.isEmpty(), "some records ran out of Lambda's time");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("Lambda's deadline")), () -> String.join("\n", lines));
+        assertTrue(lines.stream().noneMatch(l -> l.contains("no Lambda deadline was read")), () -> String.join("\n", lines));
+    }
+
     @Test
     void anEmptyBatchIsAnsweredWithNoFailures() {
         assertTrue(Invoke.failedIds(SqsEvents.standard()).isEmpty());

@@ -101,6 +101,11 @@ public final class LambdaRuntimeApi extends MockEventServer {
         }
     }
 
+    /** The port it listens on. */
+    public int port() {
+        return getPort();
+    }
+
     /** What the function is given as {@code AWS_LAMBDA_RUNTIME_API}. */
     public String address() {
         return "127.0.0.1:" + getPort() + BASE_PATH;

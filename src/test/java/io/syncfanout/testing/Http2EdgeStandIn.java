@@ -89,6 +89,7 @@ public class Http2EdgeStandIn implements QuarkusTestResourceLifecycleManager {
                     })
                     .listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
             Map<String, String> config = new HashMap<>(PubNubStandIn.Transport.HTTPS_H2.functionConfig());
+            config.putAll(SuiteRuntimeApi.config());
             config.put("pubnub.origin", "https://127.0.0.1:" + port);
             config.put("pubnub.http2", "true"); // the function's HTTP/2 is opt-in
             config.put("pubnub.publish-key", "test-pub");

@@ -57,6 +57,7 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
         server = newServer(0, FAULTS, transport, secretKey);
         server.start();
         Map<String, String> config = new HashMap<>(transport.functionConfig());
+        config.putAll(SuiteRuntimeApi.config());
         config.put("pubnub.origin", transport.origin(server));
         // Keys too: a @QuarkusIntegrationTest runs the packaged function with the prod profile.
         if (keys) {
