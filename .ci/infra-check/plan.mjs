@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { moduleFolders } from './lib/module.mjs';
 import { writeStandIn } from './lib/standin.mjs';
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -53,7 +54,7 @@ export async function planModule(moduleRoot) {
     if (d.severity === 'error' || d.severity === 'warning') problems.push({ at, message: text, severity: d.severity });
   };
 
-  for (const dir of moduleDirsOf(work)) {
+  for (const dir of moduleFolders(work, '.tf.json')) {
     const label = path.relative(work, dir) || path.basename(moduleRoot);
     const init = spawnSync(terraform, ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, encoding: 'utf8', env: terraformEnv() });
     if (init.status !== 0) {
@@ -102,12 +103,6 @@ function jsonEvents(stdout) {
   } catch {
     return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   }
-}
-
-function moduleDirsOf(dir) {
-  const here = fs.readdirSync(dir, { withFileTypes: true });
-  const sub = here.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'tests').flatMap((e) => moduleDirsOf(path.join(dir, e.name)));
-  return here.some((e) => e.isFile() && e.name.endsWith('.tf.json')) ? [dir, ...sub] : sub;
 }
 
 export function terraformBinary() {

@@ -5,10 +5,9 @@
 // admits the schema's version and no older major. A near miss gets a "did you mean".
 //
 //   node schema.mjs [module folder, default ../../infra]
-import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { META_ARGUMENTS, blockHeader, blocksOf, eachString, lineOf, readModule, referencesIn } from './lib/module.mjs';
+import { META_ARGUMENTS, blockHeader, blocksOf, eachString, lineOf, moduleFolders, readModule, referencesIn } from './lib/module.mjs';
 import { providerVersion, schemaOf, typeNames } from './lib/provider-schema.mjs';
 
 // Attributes the provider deprecates, which the generated package does not mark. From the provider's
@@ -32,7 +31,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
 /** Every problem in the module tree under `root`, as "file:line: message". */
 export async function checkSchema(root) {
   const problems = [];
-  for (const dir of folders(root)) {
+  for (const dir of moduleFolders(root)) {
     const module = await readModule(dir);
     const text = Object.fromEntries(module.map((m) => [m.file, m.text]));
     const at = (file, header, attributePath) => `${path.relative(process.cwd(), path.join(dir, file))}:${lineOf(text[file], header, attributePath)}`;
@@ -191,10 +190,4 @@ function lineOfText(text, needle, seen) {
   if (at < 0) return null;
   seen.set(needle, at + needle.length);
   return text.slice(0, at).split('\n').length;
-}
-
-function folders(dir) {
-  const here = fs.readdirSync(dir, { withFileTypes: true });
-  const sub = here.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'tests').flatMap((e) => folders(path.join(dir, e.name)));
-  return here.some((e) => e.isFile() && e.name.endsWith('.tf')) ? [dir, ...sub] : sub;
 }

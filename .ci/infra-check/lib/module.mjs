@@ -15,6 +15,14 @@ export async function readModule(dir) {
   }));
 }
 
+/** Every module folder under `dir` (itself included): a folder holding a file ending in `suffix`; `tests/` are not modules. */
+export function moduleFolders(dir, suffix = '.tf') {
+  const here = fs.readdirSync(dir, { withFileTypes: true });
+  const sub = here.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'tests')
+    .flatMap((e) => moduleFolders(path.join(dir, e.name), suffix));
+  return here.some((e) => e.isFile() && e.name.endsWith(suffix)) ? [dir, ...sub] : sub;
+}
+
 /** The resources and data sources of a parsed module: [{ kind, type, name, body, file }]. */
 export function blocksOf(module) {
   const blocks = [];

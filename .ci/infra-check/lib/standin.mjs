@@ -9,7 +9,7 @@
 // filebase64sha256.
 import fs from 'node:fs';
 import path from 'node:path';
-import { META_ARGUMENTS, blockHeader, lineOf, readModule, referencesIn } from './module.mjs';
+import { META_ARGUMENTS, blockHeader, lineOf, moduleFolders, readModule, referencesIn } from './module.mjs';
 import { schemaOf } from './provider-schema.mjs';
 
 // What a data source answers in the stand-in, where that does not depend on anything but the provider's
@@ -31,7 +31,7 @@ export const standInName = (kind, type, name) => `${kind === 'data' ? 'data__' :
  */
 export async function writeStandIn(srcRoot, outRoot) {
   const origins = new Map();
-  for (const dir of moduleDirs(srcRoot)) {
+  for (const dir of moduleFolders(srcRoot)) {
     const rel = path.relative(srcRoot, dir);
     fs.mkdirSync(path.join(outRoot, rel), { recursive: true });
     const module = await readModule(dir);
@@ -49,7 +49,7 @@ export async function writeStandIn(srcRoot, outRoot) {
     }
     const rewriter = new Rewriter(blocks);
     const converted = [];
-    for (const entry of module) converted.push({ entry, json: await convertFile(entry, rewriter) });
+    for (const entry of module) converted.push({ entry, json: convertFile(entry, rewriter) });
     for (const { entry, json } of converted) {
       // Attributes read but not configured: unknown until apply, or what a data source answers.
       for (const [type, byName] of Object.entries(json.resource?.terraform_data ?? {})) {
@@ -76,7 +76,7 @@ export async function writeStandIn(srcRoot, outRoot) {
       const tests = await readModule(path.join(dir, 'tests'));
       fs.mkdirSync(path.join(outRoot, rel, 'tests'), { recursive: true });
       for (const entry of tests) {
-        const json = await convertFile(entry, rewriter);
+        const json = convertFile(entry, rewriter);
         const outFile = path.join(rel, 'tests', entry.file.replace(/\.hcl$/, '.json'));
         const { text, lines } = serialize(json);
         fs.writeFileSync(path.join(outRoot, outFile), text);
@@ -87,24 +87,17 @@ export async function writeStandIn(srcRoot, outRoot) {
   return (file, line) => origins.get(path.normalize(file))?.[line - 1] ?? null;
 }
 
-function moduleDirs(dir) {
-  const here = fs.readdirSync(dir, { withFileTypes: true });
-  const sub = here.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'tests')
-    .flatMap((e) => moduleDirs(path.join(dir, e.name)));
-  return here.some((e) => e.isFile() && e.name.endsWith('.tf')) ? [dir, ...sub] : sub;
-}
-
 // --- Converting one file --------------------------------------------------------------------------------
 
-async function convertFile({ json }, rewriter) {
+function convertFile({ json }, rewriter) {
   const out = {};
   for (const [kind, value] of Object.entries(json)) {
     if (kind === 'resource' || kind === 'data') {
       for (const [type, byName] of Object.entries(value)) {
         for (const [name, [body]] of Object.entries(byName)) {
           const [outType, outName, outBody] = isAws(type)
-            ? ['terraform_data', standInName(kind, type, name), await standInBody(body, rewriter)]
-            : [type, name, await rewriter.body(body)];
+            ? ['terraform_data', standInName(kind, type, name), standInBody(body, rewriter)]
+            : [type, name, rewriter.value(body)];
           const section = isAws(type) ? 'resource' : kind;
           ((out[section] ??= {})[outType] ??= {})[outName] = outBody;
         }
@@ -120,61 +113,61 @@ async function convertFile({ json }, rewriter) {
     } else if (kind === 'variable') {
       out.variable = {};
       for (const [name, [body]] of Object.entries(value)) {
-        const { type, ...rest } = await rewriter.body(body);
+        const { type, ...rest } = rewriter.value(body);
         out.variable[name] = type === undefined ? rest : { type: type.replace(/^\$\{([\s\S]*)\}$/, '$1'), ...rest };
       }
     } else if (kind === 'module') {
       out.module = {};
       for (const [name, [body]] of Object.entries(value)) {
-        const { providers, ...rest } = await rewriter.body(body);
+        const { providers, ...rest } = rewriter.value(body);
         out.module[name] = rest;
       }
     } else if (kind === 'run') {
       out.run = {};
       for (const [name, [body]] of Object.entries(value)) {
-        const { providers, ...rest } = await rewriter.body(body);
+        const { providers, ...rest } = rewriter.value(body);
         if (rest.expect_failures) rest.expect_failures = rest.expect_failures.map(bareReference);
         if (rest.command) rest.command = bareReference(rest.command);
         out.run[name] = rest;
       }
     } else {
-      out[kind] = await rewriter.body(value);
+      out[kind] = rewriter.value(value);
     }
   }
   return out;
 }
 
-async function standInBody(body, rewriter) {
+function standInBody(body, rewriter) {
   const out = {};
   const input = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === 'count' || key === 'for_each') out[key] = await rewriter.value(value);
+    if (key === 'count' || key === 'for_each') out[key] = rewriter.value(value);
     else if (key === 'depends_on') out.depends_on = value.map((d) => rewriter.dependency(d));
     else if (key === 'lifecycle') {
       const kept = value.map(({ ignore_changes: _i, replace_triggered_by: _r, create_before_destroy: _c, ...rest }) => rest);
-      if (kept.some((l) => Object.keys(l).length)) out.lifecycle = await rewriter.value(kept);
+      if (kept.some((l) => Object.keys(l).length)) out.lifecycle = rewriter.value(kept);
     } else if (META_ARGUMENTS.has(key)) continue;
     else if (key === 'dynamic') continue;
-    else input[key] = await rewriter.value(value);
+    else input[key] = rewriter.value(value);
   }
   // Dynamic blocks: the blocks written out beside them, then one block per element of their for_each.
   for (const [blockName, dynamics] of Object.entries(body.dynamic ?? {})) {
     const parts = input[blockName] === undefined ? [] : [toHcl(input[blockName])];
-    for (const d of dynamics) parts.push(await dynamicAsFor(blockName, d, rewriter));
+    for (const d of dynamics) parts.push(dynamicAsFor(blockName, d, rewriter));
     input[blockName] = parts.length === 1 ? `\${${parts[0]}}` : `\${concat(${parts.join(', ')})}`;
   }
   out.input = input;
   return out;
 }
 
-async function dynamicAsFor(blockName, { for_each: forEach, iterator, content: [content] }, rewriter) {
+function dynamicAsFor(blockName, { for_each: forEach, iterator, content: [content] }, rewriter) {
   const it = iterator ? bareReference(iterator) : blockName;
-  const each = toHcl(await rewriter.value(forEach));
+  const each = toHcl(rewriter.value(forEach));
   const nested = {};
-  for (const [k, v] of Object.entries(content)) if (k !== 'dynamic') nested[k] = await rewriter.value(v);
+  for (const [k, v] of Object.entries(content)) if (k !== 'dynamic') nested[k] = rewriter.value(v);
   for (const [name, ds] of Object.entries(content.dynamic ?? {})) {
     const parts = nested[name] === undefined ? [] : [toHcl(nested[name])];
-    for (const d of ds) parts.push(await dynamicAsFor(name, d, rewriter));
+    for (const d of ds) parts.push(dynamicAsFor(name, d, rewriter));
     nested[name] = `\${${parts.length === 1 ? parts[0] : `concat(${parts.join(', ')})`}}`;
   }
   return `[for ${it} in [for k, v in ${each} : { key = k, value = v }] : ${toHcl(nested)}]`;
@@ -185,20 +178,18 @@ async function dynamicAsFor(blockName, { for_each: forEach, iterator, content: [
 class Rewriter {
   constructor(blocks) { this.blocks = blocks; }
 
-  async body(body) { return this.value(body); }
-
-  async value(v) {
+  value(v) {
     if (typeof v === 'string') return this.string(v);
-    if (Array.isArray(v)) return Promise.all(v.map((x) => this.value(x)));
+    if (Array.isArray(v)) return v.map((x) => this.value(x));
     if (v && typeof v === 'object') {
       const out = {};
-      for (const [k, x] of Object.entries(v)) out[k] = k === 'depends_on' ? x.map((d) => this.dependency(d)) : await this.value(x);
+      for (const [k, x] of Object.entries(v)) out[k] = k === 'depends_on' ? x.map((d) => this.dependency(d)) : this.value(x);
       return out;
     }
     return v;
   }
 
-  async string(s) {
+  string(s) {
     const refs = referencesIn(s).filter((r) => this.target(r.source));
     let out = s;
     for (const r of refs.reverse()) out = out.slice(0, r.start) + this.rewrite(r.source) + out.slice(r.end);
