@@ -323,9 +323,6 @@ public class PublishDispatcher {
         if (failure instanceof PublishFailure) {
             return failure.getMessage();
         }
-        if (failure instanceof TimeoutException && failure.getMessage() != null && failure.getMessage().startsWith("no answer")) {
-            return failure.getMessage();
-        }
         if (failure instanceof TimeoutException) {
             return "no answer from PubNub within the " + attemptTimeout.toMillis() + " ms attempt timeout (sync.publish.attempt-timeout-ms)";
         }

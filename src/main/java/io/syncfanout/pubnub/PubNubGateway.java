@@ -109,11 +109,11 @@ public class PubNubGateway implements Publisher {
         Redaction attempt = signature == null ? redaction : redaction.withAttempt(signature, timestamp);
         Uni<Response> answer = api.publish(path, encodedUuid, "1", encodedAuth, timestamp, signature, body);
         if (left.compareTo(attemptTimeout) < 0) {
-            answer = answer.ifNoItem().after(left).failWith(() -> new TimeoutException("no answer from PubNub within the "
+            answer = answer.ifNoItem().after(left).failWith(() -> new PublishFailure.Retryable("no answer from PubNub within the "
                     + left.toMillis() + " ms left before " + deadline.description() + " ran out"));
         }
         return answer
-                .onFailure(failure -> !(failure instanceof PublishFailure) && !(failure instanceof TimeoutException))
+                .onFailure(failure -> !(failure instanceof PublishFailure))
                 .transform(failure -> connectionFailure(failure, attempt))
                 .map(response -> read(response, deadline, attempt));
     }
