@@ -102,6 +102,10 @@ public final class Benchmarks {
             TlsBenchmark.main(args);
             return;
         }
+        if (Arrays.asList(args).contains("--capacity")) {
+            CapacityBenchmark.main(args);
+            return;
+        }
         new Benchmarks(System.out, Options.parse(args)).run();
         System.exit(0);
     }

@@ -18,8 +18,13 @@ final class Workloads {
 
     /** W1, burst: 1,000 users, each 7 progress updates over 2 titles and 3 watchlist changes. */
     static List<String> burst(Random random) {
+        return burst(random, 1_000);
+    }
+
+    /** W1's shape for any number of users: 10 updates each, so 10 records a user. */
+    static List<String> burst(Random random, int users) {
         List<String> bodies = new ArrayList<>();
-        for (int u = 0; u < 1_000; u++) {
+        for (int u = 0; u < users; u++) {
             for (int i = 0; i < 7; i++) {
                 bodies.add(Updates.progress("viewer-" + u, "title-" + (i % 2), Updates.hlc(T0 + i * 1_000L, u % 100), i * 30L));
             }
@@ -33,8 +38,13 @@ final class Workloads {
 
     /** W2, spread: 10,000 users, one update each: nothing to batch. */
     static List<String> spread() {
+        return spread(10_000);
+    }
+
+    /** W2's shape for any number of users: one record each. */
+    static List<String> spread(int users) {
         List<String> bodies = new ArrayList<>();
-        for (int u = 0; u < 10_000; u++) {
+        for (int u = 0; u < users; u++) {
             bodies.add(Updates.watchlist("solo-" + u, "show", "Add", Updates.hlc(T0, 1)));
         }
         return bodies;
