@@ -38,10 +38,11 @@ locals {
   } : { PUBNUB_KEYS_SECRET_ID = var.pubnub_keys_secret_arn }
 
   # The event source mapping: each queue kind's defaults, and the standard mode's concurrency cap unless
-  # provisioned mode bounds it instead.
+  # provisioned mode bounds it instead. 100: the capacity model's choice (docs/capacity.md): the finale's
+  # burst needs about 35, 10,000 updates a second about 20; 10 fell minutes behind both.
   batch_size          = coalesce(var.batch_size, var.fifo ? 10 : 1000)
   batching_window     = var.fifo ? null : coalesce(var.maximum_batching_window_in_seconds, 1)
-  maximum_concurrency = var.provisioned_pollers == null ? coalesce(var.maximum_concurrency, 10) : null
+  maximum_concurrency = var.provisioned_pollers == null ? coalesce(var.maximum_concurrency, 100) : null
 
   # Funqy's handler with the request id in the log context; unused by the native (provided) runtime.
   jvm_handler = "io.syncfanout.lambda.RequestIdStreamHandler::handleRequest"

@@ -143,7 +143,7 @@ variable "maximum_batching_window_in_seconds" {
 }
 
 variable "maximum_concurrency" {
-  description = "Most concurrent invocations the queue may drive (2 to 1000; default 10). Not with provisioned_pollers, which bounds concurrency by its maximum instead."
+  description = "Most concurrent invocations the queue may drive (2 to 1000; default 100: by the capacity model, enough for the finale burst and for about 90,000 updates a second, see docs/capacity.md). Not with provisioned_pollers, which bounds concurrency by its maximum instead."
   type        = number
   default     = null
 

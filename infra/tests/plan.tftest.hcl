@@ -23,8 +23,8 @@ run "defaults_native_standard_queue" {
     error_message = "A standard queue takes batches of 1,000 with a 1 s window by default."
   }
   assert {
-    condition     = length(aws_lambda_event_source_mapping.source.scaling_config) == 1 && aws_lambda_event_source_mapping.source.scaling_config[0].maximum_concurrency == 10
-    error_message = "The standard mode caps concurrency at 10 by default."
+    condition     = length(aws_lambda_event_source_mapping.source.scaling_config) == 1 && aws_lambda_event_source_mapping.source.scaling_config[0].maximum_concurrency == 100
+    error_message = "The standard mode caps concurrency at 100 by default (docs/capacity.md)."
   }
   assert {
     condition     = length(aws_lambda_event_source_mapping.source.provisioned_poller_config) == 0
