@@ -33,7 +33,7 @@ public final class CapacityReport {
                               [--build native|jvm] [--memory MB] [--batch N] [--window S] [--max-concurrency N|none]
                               [--pollers MIN:MAX] [--fifo] [--timeout S] [--account-concurrency N] [--every S]
                    ./capacity --report
-            Defaults: the finale, on infra/'s defaults (native, 512 MB, batch 1,000, window 1 s, maximum_concurrency 10,
+            Defaults: the finale, on infra/'s defaults (native, 512 MB, batch 1,000, window 1 s, maximum_concurrency 100,
             timeout 30 s); per-instance figures from docs/benchmarks/capacity.json (./bench --capacity).""";
 
     private CapacityReport() {
