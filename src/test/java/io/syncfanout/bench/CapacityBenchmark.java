@@ -40,6 +40,12 @@ public final class CapacityBenchmark {
     /** Lambda's longest timeout: the batch sizes, not the deadline, bound each invocation here. */
     private static final Duration TIMEOUT = Duration.ofSeconds(900);
     private static final int LATENCY_MS = 20;
+    /**
+     * How long a fresh process may take to its first answer before the size counts as not running: Lambda gives
+     * an init phase 10 s (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html), so two
+     * minutes is far past anything deployable.
+     */
+    private static final Duration COLD_LIMIT = Duration.ofMinutes(2);
 
     /** One warm invocation's figures, the median of its repeats by own time. */
     record Run(String shape, int records, int publishes, double ownSeconds, long cpuMillis, int failed) {
@@ -129,7 +135,7 @@ public final class CapacityBenchmark {
             List<Double> cold = new ArrayList<>();
             for (int i = 0; i < repeats(); i++) {
                 try (LambdaProcess function = LambdaProcess.start(zip, work, runtimeApi.address(), LambdaProcess.HANDLER, env, size)) {
-                    runtimeApi.invoke(small, function);
+                    firstAnswer(runtimeApi, function, small);
                     cold.add((System.nanoTime() - function.startedNanos()) / 1e9);
                 }
             }
@@ -171,6 +177,22 @@ public final class CapacityBenchmark {
         } finally {
             standIn.stop();
         }
+    }
+
+    /** Its first answer, or why there is none: the process exited, or took longer than {@link #COLD_LIMIT}. */
+    private static void firstAnswer(LambdaRuntimeApi runtimeApi, LambdaProcess function, String event) throws Exception {
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = runtimeApi.invokeAsync(event);
+        long deadline = System.nanoTime() + COLD_LIMIT.toNanos();
+        while (!answer.isDone()) {
+            if (!function.isAlive()) {
+                throw new IllegalStateException("the function exited before answering:\n" + function.tail());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no first answer within " + COLD_LIMIT.toSeconds() + " s of starting the process");
+            }
+            Thread.sleep(200);
+        }
+        answer.get();
     }
 
     /** A process past its first invocations: the JVM's JIT and the connection pool warm. */
