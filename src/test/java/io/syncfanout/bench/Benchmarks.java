@@ -244,7 +244,7 @@ public final class Benchmarks {
         String answer = invoke(function, workload.event());
         long end = System.nanoTime();
         long cpu = cpuMillis(function.pid()) - cpu0;
-        int failed = JSON.readTree(answer).path("batchItemFailures").size();
+        int failed = failedRecords(answer);
         List<Map.Entry<String, byte[]>> publishes = new ArrayList<>();
         for (ServeEvent served : standIn.getAllServeEvents()) {
             if (served.getResponse().getStatus() == 200) {
@@ -365,6 +365,11 @@ public final class Benchmarks {
         List<Run> sorted = new ArrayList<>(runs);
         sorted.sort((a, b) -> Double.compare(a.ownSeconds(), b.ownSeconds()));
         return sorted.get(sorted.size() / 2);
+    }
+
+    /** How many records an answer reports in {@code batchItemFailures}. */
+    static int failedRecords(String answer) throws java.io.IOException {
+        return JSON.readTree(answer).path("batchItemFailures").size();
     }
 
     static double median(double[] values) {

@@ -35,8 +35,7 @@ public final class CapacityBenchmark {
 
     static final Path OUTPUT = Benchmarks.RESULTS.resolve("capacity.json");
     /** Up to 5,000 records (4.6 MB): Lambda delivers at most 6 MB an invocation. */
-    static final List<Integer> W1_BATCHES = List.of(10, 100, 1_000, 5_000);
-    static final List<Integer> W2_BATCHES = List.of(10, 100, 1_000, 5_000);
+    static final List<Integer> BATCHES = List.of(10, 100, 1_000, 5_000);
     /** Lambda's longest timeout: the batch sizes, not the deadline, bound each invocation here. */
     private static final Duration TIMEOUT = Duration.ofSeconds(900);
     private static final int LATENCY_MS = 20;
@@ -132,15 +131,14 @@ public final class CapacityBenchmark {
         Map<String, String> env = new HashMap<>(PubNubStandIn.functionEnvironment(standIn));
         try (LambdaRuntimeApi runtimeApi = LambdaRuntimeApi.start(TIMEOUT); LambdaSize size = LambdaSize.of(memoryMb)) {
             String small = Workloads.event(Workloads.burst(new Random(3), 1));
-            List<Double> cold = new ArrayList<>();
-            for (int i = 0; i < repeats(); i++) {
+            double[] cold = new double[repeats()];
+            for (int i = 0; i < cold.length; i++) {
                 try (LambdaProcess function = LambdaProcess.start(zip, work, runtimeApi.address(), LambdaProcess.HANDLER, env, size)) {
-                    firstAnswer(runtimeApi, function, small);
-                    cold.add((System.nanoTime() - function.startedNanos()) / 1e9);
+                    runtimeApi.invoke(small, function, COLD_LIMIT);
+                    cold[i] = (System.nanoTime() - function.startedNanos()) / 1e9;
                 }
             }
-            cold.sort(Comparator.naturalOrder());
-            double coldSeconds = cold.get(cold.size() / 2);
+            double coldSeconds = Benchmarks.median(cold);
             log("%s, %d MB: cold start and first answer %.2f s", build, memoryMb, coldSeconds);
 
             List<Run> runs = new ArrayList<>();
@@ -149,7 +147,7 @@ public final class CapacityBenchmark {
             LambdaProcess function = warmProcess(zip, work, runtimeApi, env, size);
             try {
                 for (String shape : List.of("w1", "w2")) {
-                    for (int batch : shape.equals("w1") ? W1_BATCHES : W2_BATCHES) {
+                    for (int batch : BATCHES) {
                         if (crashedAt > 0 && batch >= crashedAt) {
                             continue;
                         }
@@ -179,22 +177,6 @@ public final class CapacityBenchmark {
         }
     }
 
-    /** Its first answer, or why there is none: the process exited, or took longer than {@link #COLD_LIMIT}. */
-    private static void firstAnswer(LambdaRuntimeApi runtimeApi, LambdaProcess function, String event) throws Exception {
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = runtimeApi.invokeAsync(event);
-        long deadline = System.nanoTime() + COLD_LIMIT.toNanos();
-        while (!answer.isDone()) {
-            if (!function.isAlive()) {
-                throw new IllegalStateException("the function exited before answering:\n" + function.tail());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no first answer within " + COLD_LIMIT.toSeconds() + " s of starting the process");
-            }
-            Thread.sleep(200);
-        }
-        answer.get();
-    }
-
     /** A process past its first invocations: the JVM's JIT and the connection pool warm. */
     private static LambdaProcess warmProcess(Path zip, Path work, LambdaRuntimeApi runtimeApi, Map<String, String> env, LambdaSize size)
             throws Exception {
@@ -218,7 +200,7 @@ public final class CapacityBenchmark {
             long cpu = Benchmarks.cpuMillis(function.pid()) - cpu0;
             long own = Benchmarks.ownMillisAfter(function, before);
             int publishes = (int) standIn.getAllServeEvents().stream().map(ServeEvent::getResponse).filter(r -> r.getStatus() == 200).count();
-            int failed = Benchmarks.JSON.readTree(answer.body()).path("batchItemFailures").size();
+            int failed = Benchmarks.failedRecords(answer.body());
             repeats.add(new Run(shape, bodies.size(), publishes, own / 1e3, cpu, failed));
         }
         repeats.sort(Comparator.comparingDouble(Run::ownSeconds));

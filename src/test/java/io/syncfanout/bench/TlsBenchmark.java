@@ -113,7 +113,7 @@ public final class TlsBenchmark {
                 try (LambdaProcess function = LambdaProcess.start(zip, work, runtimeApi.address(), LambdaProcess.HANDLER, env, size)) {
                     long start = function.startedNanos();
                     HttpResponse<String> answer = runtimeApi.invoke(w1.event(), function);
-                    cold.add(new double[] { (System.nanoTime() - start) / 1e9, failed(answer.body()) });
+                    cold.add(new double[] { (System.nanoTime() - start) / 1e9, Benchmarks.failedRecords(answer.body()) });
                 }
             }
             cold.sort((a, b) -> Double.compare(a[0], b[0]));
@@ -134,7 +134,7 @@ public final class TlsBenchmark {
                     HttpResponse<String> answer = runtimeApi.invoke(w1.event(), function);
                     long cpu = Benchmarks.cpuMillis(function.pid()) - cpu0;
                     long own = Benchmarks.ownMillisAfter(function, before);
-                    warm.add(new double[] { own / 1e3, failed(answer.body()), cpu });
+                    warm.add(new double[] { own / 1e3, Benchmarks.failedRecords(answer.body()), cpu });
                     transactions = 0;
                     publishes = 0;
                     for (ServeEvent served : standIn.getAllServeEvents()) {
@@ -164,10 +164,6 @@ public final class TlsBenchmark {
 
     private static long startedBlocks(int bytes) {
         return (bytes + PUBNUB_TRANSACTION_BYTES - 1) / PUBNUB_TRANSACTION_BYTES;
-    }
-
-    private static int failed(String answer) throws Exception {
-        return Benchmarks.JSON.readTree(answer).path("batchItemFailures").size();
     }
 
     static String report(List<Row> rows, boolean quick) {

@@ -129,13 +129,22 @@ public final class LambdaRuntimeApi extends MockEventServer {
 
     /** As {@link #invoke(String)}, but gives up at once if the function's process exits instead of answering. */
     public HttpResponse<String> invoke(String event, LambdaProcess function) throws IOException, InterruptedException {
+        return invoke(event, function, Duration.ofMinutes(15));
+    }
+
+    /** As {@link #invoke(String, LambdaProcess)}, and gives up too if no answer comes within {@code limit}. */
+    public HttpResponse<String> invoke(String event, LambdaProcess function, Duration limit) throws IOException, InterruptedException {
         CompletableFuture<HttpResponse<String>> answer = invokeAsync(event);
+        long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             try {
                 return answer.get(200, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException stillRunning) {
                 if (!function.isAlive()) {
                     throw new IllegalStateException("the function exited before answering:\n" + function.tail());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no answer within " + limit.toSeconds() + " s");
                 }
             } catch (java.util.concurrent.ExecutionException e) {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
