@@ -46,7 +46,7 @@ public final class CapacityReport {
             return;
         }
         if (args.length == 1 && args[0].equals("--report")) {
-            report(new Scenarios(measured));
+            report(measured);
             return;
         }
         try {
@@ -100,8 +100,8 @@ public final class CapacityReport {
         System.out.println("second  arrivals/s    backlog  oldest(s)  concurrency  publishes/s  busiest ch/s (unbatched)  Lambda+SQS so far $");
         double cost = 0;
         for (Second s : r.seconds()) {
-            cost += s.gbSeconds() * Prices.LAMBDA_GB_SECOND_X86 + s.invocations() * Prices.LAMBDA_REQUEST
-                    + s.sqsRequests() * (settings.fifo() ? Prices.SQS_REQUEST_FIFO : Prices.SQS_REQUEST_STANDARD);
+            Cost second = Cost.of(r, List.of(s));
+            cost += second.lambdaX86() + second.sqs();
             if (s.t() % every == 0) {
                 System.out.printf(Locale.ROOT, "%6d  %10.0f  %9.0f  %9.1f  %11.1f  %11.0f  %12.1f (%4.1f)  %13.4f%n", s.t(), s.arrivals(), s.backlog(),
                         s.oldestAgeSeconds(), s.concurrency(), s.publishes(), s.busiestChannelRate(), s.busiestChannelUnbatched(), cost);
@@ -163,9 +163,9 @@ public final class CapacityReport {
 
     // --- the report ---------------------------------------------------------------------------------------
 
-    static void report(Scenarios scenarios) throws IOException {
+    static void report(List<InstanceCapacity> measured) throws IOException {
+        Scenarios scenarios = new Scenarios(measured);
         StringBuilder md = new StringBuilder();
-        List<InstanceCapacity> measured = InstanceCapacity.read(BENCH);
         com.fasterxml.jackson.databind.JsonNode bench = new com.fasterxml.jackson.databind.ObjectMapper().readTree(BENCH.toFile());
         md.append(BEGIN).append("\n\n");
         md.append("### One instance\n\n").append(String.format(Locale.ROOT,

@@ -195,6 +195,11 @@ public final class Simulation {
         double ceiling = ceiling();
         double floor = Math.min(ceiling, settings.provisioned() ? settings.minimumPollers() * INVOKES_PER_POLLER : STANDARD_START);
         double growth = settings.provisioned() ? PROVISIONED_GROWTH_PER_SECOND : STANDARD_GROWTH_PER_SECOND;
+        double window = settings.windowSeconds();
+        // The largest batch an environment takes: the batch size, the payload, one receive without a window, the timeout.
+        double untimedLimit = window > 0 ? maxBatch : Math.min(maxBatch, Math.max(MESSAGES_PER_SQS_CALL, settings.batchSize()));
+        double peakRate = java.util.Arrays.stream(load.perSecond()).max().orElse(1);
+        double batchLimit = largestBatchWithin(untimedLimit, peakRate);
         Map<String, Double> limitsFirstAt = new LinkedHashMap<>();
         Map<String, Double> limitSeconds = new LinkedHashMap<>();
         List<Second> seconds = new ArrayList<>();
@@ -245,29 +250,21 @@ public final class Simulation {
             if (ready > 1e-9 && backlogRecords > 1e-9) {
                 // The environments that finish an invocation this tick take what is visible, up to a batch each;
                 // with a window, each gathers its share of the arrivals for up to the window while it runs.
-                double window = settings.windowSeconds();
-                double batchLimit = window > 0 ? maxBatch : Math.min(maxBatch, Math.max(MESSAGES_PER_SQS_CALL, settings.batchSize()));
-                double fitted = largestBatchWithin(batchLimit);
-                timeoutBound |= fitted < batchLimit;
-                batchLimit = fitted;
+                timeoutBound |= batchLimit < untimedLimit;
                 double headRate = backlog.peekFirst()[2];
                 double n = batchLimit;
-                double perBatch = 0;
-                double perUser = 1;
                 double cycle = 1;
                 for (int i = 0; i < 4; i++) {
-                    tau = n / Math.max(headRate, 1e-9);
-                    perUser = ChannelModel.recordsPerUser(tau, load.userRate(), load.updatesPerUser());
-                    perBatch = ChannelModel.publishes(n, perUser, load.messageBytes());
-                    duration = instance.invocationSeconds(n, perBatch);
-                    cycle = window > 0 && n < batchLimit ? Math.max(window, duration) : duration;
+                    double invocation = batch(n, headRate).seconds();
+                    cycle = window > 0 && n < batchLimit ? Math.max(window, invocation) : invocation;
                     double finishing = ready * TICK / cycle;
                     n = clamp(Math.max(backlogRecords / finishing, window > 0 ? rate * cycle / ready : 0), 1, batchLimit);
                 }
-                tau = n / Math.max(headRate, 1e-9);
-                perUser = ChannelModel.recordsPerUser(tau, load.userRate(), load.updatesPerUser());
-                perBatch = ChannelModel.publishes(n, perUser, load.messageBytes());
-                duration = instance.invocationSeconds(n, perBatch);
+                Batch batch = batch(n, headRate);
+                tau = batch.span();
+                double perUser = batch.perUser();
+                double perBatch = batch.publishes();
+                duration = batch.seconds();
                 gathering = window > 0 && n < batchLimit && rate > 0 ? Math.min(window, n * ready / rate) : 0;
                 double capacity = ready * TICK / cycle * n;
                 if (settings.provisioned()) {
@@ -382,29 +379,36 @@ public final class Simulation {
         return "the mapping's ceiling (1,250 concurrent invocations)";
     }
 
-    /** The batch, no larger than {@code n}, whose invocation fits in the function's timeout. */
-    private double largestBatchWithin(double n) {
-        if (duration(n) <= settings.timeoutSeconds()) {
+    /**
+     * A batch of {@code n} records drawn while they arrive at {@code rate} a second: the seconds of arrivals it spans,
+     * the records each of its users brings, its publishes, and the seconds its invocation takes.
+     */
+    private record Batch(double span, double perUser, double publishes, double seconds) {
+    }
+
+    private Batch batch(double n, double rate) {
+        double span = n / Math.max(rate, 1e-9);
+        double perUser = ChannelModel.recordsPerUser(span, load.userRate(), load.updatesPerUser());
+        double publishes = ChannelModel.publishes(n, perUser, load.messageBytes());
+        return new Batch(span, perUser, publishes, instance.invocationSeconds(n, publishes));
+    }
+
+    /** The batch, no larger than {@code n}, whose invocation fits in the function's timeout at the curve's peak rate (its slowest). */
+    private double largestBatchWithin(double n, double peakRate) {
+        if (batch(n, peakRate).seconds() <= settings.timeoutSeconds()) {
             return n;
         }
         double low = 1;
         double high = n;
         for (int i = 0; i < 40; i++) {
             double mid = (low + high) / 2;
-            if (duration(mid) <= settings.timeoutSeconds()) {
+            if (batch(mid, peakRate).seconds() <= settings.timeoutSeconds()) {
                 low = mid;
             } else {
                 high = mid;
             }
         }
         return low;
-    }
-
-    /** An invocation's seconds for a batch of n drawn at the curve's peak rate: the slowest it gets. */
-    private double duration(double n) {
-        double peak = java.util.Arrays.stream(load.perSecond()).max().orElse(1);
-        double perUser = ChannelModel.recordsPerUser(n / Math.max(peak, 1e-9), load.userRate(), load.updatesPerUser());
-        return instance.invocationSeconds(n, ChannelModel.publishes(n, perUser, load.messageBytes()));
     }
 
     private static void take(ArrayDeque<double[]> backlog, double records) {
