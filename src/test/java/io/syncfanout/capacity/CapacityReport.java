@@ -222,7 +222,7 @@ public final class CapacityReport {
                         : r.drained() ? String.format(Locale.ROOT, "%,.0f s", r.drainedAt()) : "never";
                 md.append(String.format(Locale.ROOT, "| %s%s | %,.0f | %.1f s (%.1f s) | %s | %,.0f | %.1f (%.1f) | %s%s | %s |%n", label,
                         r.settings().describe(), r.maxBacklog(), r.goalAge(), r.maxAge(), end, r.peakConcurrency(), r.channelRateP99(),
-                        r.peakChannelRateUnbatched(), limit, at, Scenarios.whatMovesIt(limit)));
+                        r.peakChannelRateUnbatched(), limit, at, r.mainLimitKind().map(l -> l.movedBy).orElse("")));
             }
             md.append("\n| settings | Lambda x86_64 | Lambda arm64 | SQS receives and deletes | producers' SQS sends | PubNub transactions ")
                     .append("| provisioned poller-hours |\n")

@@ -72,33 +72,4 @@ public final class Scenarios {
         Simulation.Cost cost = r.cost();
         return cost.lambdaX86() + cost.sqs();
     }
-
-    /** The setting that moves a limit, in the words of {@code infra/}'s variables. */
-    static String whatMovesIt(String limit) {
-        if (limit.startsWith("maximum_concurrency")) {
-            return "raise `maximum_concurrency` (up to 1,000), or leave it unset";
-        }
-        if (limit.startsWith("account concurrency")) {
-            return "a higher Lambda concurrency quota for the account (Service Quotas)";
-        }
-        if (limit.startsWith("the mapping's ceiling")) {
-            return "`provisioned_pollers` (up to 10 invocations a poller), or a second queue";
-        }
-        if (limit.startsWith("scale-up rate")) {
-            return "`provisioned_pollers`: a higher floor (minimum) and 1,000 a minute growth";
-        }
-        if (limit.startsWith("cold starts")) {
-            return "the native build (or SnapStart for the JVM), a larger `memory_size`";
-        }
-        if (limit.startsWith("maximum pollers")) {
-            return "a higher `provisioned_pollers.maximum`";
-        }
-        if (limit.startsWith("poller throughput")) {
-            return "more pollers: a higher `provisioned_pollers.maximum`";
-        }
-        if (limit.startsWith("FIFO")) {
-            return "more message groups (the producer's `MessageGroupId`)";
-        }
-        return "";
-    }
 }

@@ -43,7 +43,7 @@ public final class Simulation {
 
     /** A whole run: its seconds, and the limits that held the backlog up, with when each first did. */
     public record Result(TriggerSettings settings, Load load, InstanceCapacity instance, List<Second> seconds, double coldStarts,
-            double initGbSeconds, Map<String, Double> limitsFirstAt, Map<String, Double> limitSeconds, boolean drained,
+            double initGbSeconds, Map<Limit, Double> heldFirstAt, Map<Limit, Double> heldSeconds, boolean drained,
             boolean timeoutBoundBatch) {
 
         public double totalUpdates() {
@@ -103,12 +103,33 @@ public final class Simulation {
 
         /** The first limit that held the backlog up, or "none". */
         public String firstLimit() {
-            return limitsFirstAt.entrySet().stream().min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("none");
+            return heldFirstAt.entrySet().stream().min(Map.Entry.comparingByValue()).map(e -> e.getKey().label(this)).orElse("none");
+        }
+
+        /** The limit that held the backlog up longest, if any did. */
+        public java.util.Optional<Limit> mainLimitKind() {
+            return heldSeconds.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
         }
 
         /** The limit that held the backlog up longest, or "none". */
         public String mainLimit() {
-            return limitSeconds.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("none");
+            return mainLimitKind().map(l -> l.label(this)).orElse("none");
+        }
+
+        /** When each limit first held the backlog up, by its label, in that order. */
+        public Map<String, Double> limitsFirstAt() {
+            return byLabel(heldFirstAt);
+        }
+
+        /** How long each limit held the backlog up, by its label. */
+        public Map<String, Double> limitSeconds() {
+            return byLabel(heldSeconds);
+        }
+
+        private Map<String, Double> byLabel(Map<Limit, Double> byLimit) {
+            Map<String, Double> labelled = new LinkedHashMap<>();
+            byLimit.forEach((limit, value) -> labelled.put(limit.label(this), value));
+            return labelled;
         }
 
         public Cost cost() {
@@ -200,8 +221,8 @@ public final class Simulation {
         double untimedLimit = window > 0 ? maxBatch : Math.min(maxBatch, Math.max(MESSAGES_PER_SQS_CALL, settings.batchSize()));
         double peakRate = java.util.Arrays.stream(load.perSecond()).max().orElse(1);
         double batchLimit = largestBatchWithin(untimedLimit, peakRate);
-        Map<String, Double> limitsFirstAt = new LinkedHashMap<>();
-        Map<String, Double> limitSeconds = new LinkedHashMap<>();
+        Map<Limit, Double> limitsFirstAt = new LinkedHashMap<>();
+        Map<Limit, Double> limitSeconds = new LinkedHashMap<>();
         List<Second> seconds = new ArrayList<>();
         SecondTally tally = new SecondTally();
         double end = load.perSecond().length;
@@ -296,11 +317,11 @@ public final class Simulation {
                 allowed = Math.min(ceiling, allowed + growth * TICK);
                 // A limit is what holds the backlog up: more than a second's arrivals left waiting.
                 if (backlogRecords > Math.max(rate, 1)) {
-                    String limit = groupBound ? "FIFO message groups (" + load.users() + ")"
-                            : pollerBound ? "poller throughput (1 MB/s each)"
-                            : before < ceiling - 1e-9 ? "scale-up rate (+" + Math.round(growth * 60) + " a minute)"
-                            : ready < before - 1e-9 ? "cold starts (" + fmt(instance.coldSeconds()) + " s each)"
-                            : ceilingName(ceiling);
+                    Limit limit = groupBound ? Limit.FIFO_GROUPS
+                            : pollerBound ? Limit.POLLER_THROUGHPUT
+                            : before < ceiling - 1e-9 ? Limit.SCALE_UP
+                            : ready < before - 1e-9 ? Limit.COLD_STARTS
+                            : ceilingLimit(ceiling);
                     limitsFirstAt.putIfAbsent(limit, t);
                     limitSeconds.merge(limit, TICK, Double::sum);
                 }
@@ -366,17 +387,18 @@ public final class Simulation {
         return settings.maximumConcurrency() == null ? ceiling : Math.min(ceiling, settings.maximumConcurrency());
     }
 
-    private String ceilingName(double ceiling) {
+    /** Which setting the ceiling came from. */
+    private Limit ceilingLimit(double ceiling) {
         if (settings.provisioned() && ceiling == settings.maximumPollers() * INVOKES_PER_POLLER) {
-            return "maximum pollers (" + settings.maximumPollers() + ", 10 invocations each)";
+            return Limit.MAXIMUM_POLLERS;
         }
         if (settings.maximumConcurrency() != null && ceiling == settings.maximumConcurrency()) {
-            return "maximum_concurrency (" + settings.maximumConcurrency() + ")";
+            return Limit.MAXIMUM_CONCURRENCY;
         }
         if (ceiling == settings.accountConcurrency()) {
-            return "account concurrency (" + settings.accountConcurrency() + ")";
+            return Limit.ACCOUNT_CONCURRENCY;
         }
-        return "the mapping's ceiling (1,250 concurrent invocations)";
+        return Limit.MAPPING_CEILING;
     }
 
     /**
