@@ -87,12 +87,20 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
 
     /** The extension's HTTP endpoint on localhost, authorised by the function's session token. */
     static final class Extension {
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        /**
+         * How long every read together may wait for the extension to start: with a last attempt's 1 s
+         * timeout, well inside Lambda's 10 s init (SnapStart's too, which runs while a version is published).
+         */
+        static final Duration RETRY_FOR = Duration.ofSeconds(3);
+        static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(25);
+        static final Duration MAX_RETRY_DELAY = Duration.ofMillis(400);
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         // Here, not in a static field: Quarkus loads this factory on every start, keys in SSM or not,
         // and a second mapper built there on every cold start is wasted (docs/profiling.md).
         private final ObjectMapper json = new ObjectMapper();
         private final String base;
         private final String token;
+        private final long giveUpAt = System.nanoTime() + RETRY_FOR.toNanos();
 
         Extension(String port, String token) {
             this.base = "http://localhost:" + (port == null ? "2773" : port);
@@ -125,22 +133,53 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
         }
 
         private JsonNode get(String path, String what) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(1))
                     .header("X-Aws-Parameters-Secrets-Token", token).GET().build();
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException("cannot read " + what + " through the AWS Parameters and Secrets "
-                            + "extension at " + base + ": HTTP " + response.statusCode()
-                            + " (does the role allow it, and is the extension layer attached?)");
+            long delayMillis = FIRST_RETRY_DELAY.toMillis();
+            for (int attempt = 1; ; attempt++) {
+                String notYet;
+                try {
+                    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        return json.readTree(response.body());
+                    }
+                    if (!isStarting(response)) {
+                        throw new IllegalStateException("cannot read " + what + " through the AWS Parameters and Secrets "
+                                + "extension at " + base + ": HTTP " + response.statusCode()
+                                + " (does the role allow it, and is the extension layer attached?)");
+                    }
+                    notYet = "HTTP " + response.statusCode();
+                } catch (IOException e) {
+                    notYet = e.getClass().getSimpleName();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading " + what);
                 }
-                return json.readTree(response.body());
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + what + " through the AWS Parameters and Secrets extension at "
-                        + base + ": " + e.getClass().getSimpleName() + " (is the extension layer attached?)");
+                if (System.nanoTime() + delayMillis * 1_000_000 - giveUpAt > 0) {
+                    throw new IllegalStateException("cannot read " + what + " through the AWS Parameters and Secrets extension at "
+                            + base + ": " + notYet + " after " + attempt + " attempts in " + RETRY_FOR.toSeconds()
+                            + " s (is the extension layer attached, and built for this architecture?)");
+                }
+                sleep(delayMillis);
+                delayMillis = Math.min(delayMillis * 2, MAX_RETRY_DELAY.toMillis());
+            }
+        }
+
+        /**
+         * Lambda starts the runtime's init once an extension has registered, not once it listens
+         * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html), so the first
+         * connections may be refused or reset, and a 5xx or "not ready" answer is the extension still starting.
+         */
+        private static boolean isStarting(HttpResponse<String> response) {
+            return response.statusCode() >= 500 || response.body() != null && response.body().toLowerCase().contains("not ready");
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading " + what);
+                throw new IllegalStateException("interrupted while waiting for the AWS Parameters and Secrets extension");
             }
         }
 

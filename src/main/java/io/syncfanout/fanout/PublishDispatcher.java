@@ -60,8 +60,8 @@ public class PublishDispatcher {
     private final boolean oneFirstWhenCold;
     private volatile long lastAnswerNanos;
     private volatile boolean answered;
-    /** Longer than this without an answer, the connection may be gone (servers close idle ones). */
-    static final Duration COLD_AFTER = Duration.ofSeconds(60);
+    /** Longer than this without an answer, the pool has let its connections go (its connection-ttl). */
+    static final Duration COLD_AFTER = Duration.ofSeconds(50);
 
     @Inject
     public PublishDispatcher(Publisher gateway, BatchPacker packer, PublishPacing pacing, SyncConfig config, PubNubConfig pubnub) {
@@ -149,6 +149,8 @@ public class PublishDispatcher {
                 if (done != null) {
                     settleAndReturn(done);
                 } else if (deadline.hasPassed()) {
+                    // Every slot may still be busy here, so nothing has marked the rest out of time yet.
+                    outOfTime = true;
                     break;
                 }
             }

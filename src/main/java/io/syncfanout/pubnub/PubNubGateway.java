@@ -112,9 +112,10 @@ public class PubNubGateway implements Publisher {
             answer = answer.ifNoItem().after(left).failWith(() -> new PublishFailure.Retryable("no answer from PubNub within the "
                     + left.toMillis() + " ms left before " + deadline.description() + " ran out"));
         }
+        int thisAttempt = attempts.get();
         return answer
                 .onFailure(failure -> !(failure instanceof PublishFailure))
-                .transform(failure -> connectionFailure(failure, attempt))
+                .transform(failure -> connectionFailure(failure, attempt, thisAttempt))
                 .map(response -> read(response, deadline, attempt));
     }
 
@@ -136,10 +137,12 @@ public class PubNubGateway implements Publisher {
     }
 
     /**
-     * A request that got no answer. A refused or reset connection is PubNub's outage; anything else
-     * (a connect timeout on a starved CPU, a TLS or name lookup failure) is retried without counting.
+     * A request that got no answer. A refused connection is PubNub's outage, and so is one closed or
+     * reset under a retry; under a first attempt it is most likely a pooled connection that went stale
+     * while idle, tried again at once. Anything else (a connect timeout on a starved CPU, a TLS or
+     * name lookup failure) is retried without counting.
      */
-    private PublishFailure connectionFailure(Throwable failure, Redaction redaction) {
+    private PublishFailure connectionFailure(Throwable failure, Redaction redaction, int attempt) {
         if (isReadTimeout(failure)) {
             // The REST client's read timeout (the attempt timeout too): the same failure as @Timeout's.
             return new PublishFailure.Retryable("no answer from PubNub within the " + attemptTimeout.toMillis()
@@ -152,7 +155,13 @@ public class PubNubGateway implements Publisher {
         }
         String message = cause.getMessage();
         String reason = redaction.apply("connection error: " + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message));
-        return isRefusedOrReset(failure) ? new PublishFailure.Outage(reason) : new PublishFailure.Retryable(reason);
+        if (isRefused(failure)) {
+            return new PublishFailure.Outage(reason);
+        }
+        if (isClosedOrReset(failure)) {
+            return attempt == 1 ? new PublishFailure.StaleConnection(reason) : new PublishFailure.Outage(reason);
+        }
+        return new PublishFailure.Retryable(reason);
     }
 
     private static boolean isReadTimeout(Throwable failure) {
@@ -165,12 +174,22 @@ public class PubNubGateway implements Publisher {
         return false;
     }
 
-    private static boolean isRefusedOrReset(Throwable failure) {
+    private static boolean isRefused(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             String message = cause.getMessage() == null ? "" : cause.getMessage();
             if (cause instanceof java.net.ConnectException && !cause.getClass().getSimpleName().contains("Timeout")
-                    || cause instanceof io.vertx.core.http.HttpClosedException
-                    || message.contains("Connection reset") || message.contains("reset by peer") || message.contains("refused")
+                    || message.contains("refused")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isClosedOrReset(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage() == null ? "" : cause.getMessage();
+            if (cause instanceof io.vertx.core.http.HttpClosedException
+                    || message.contains("Connection reset") || message.contains("reset by peer")
                     // HTTP/2: streams of a connection that was reset; never those a GOAWAY refused, which
                     // a server sends when it closes a connection in good order (they are only retried)
                     || message.contains("Stream was closed") && !message.contains("GOAWAY")) {

@@ -10,7 +10,7 @@ import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
  * The seed's backoff (100, 200, 400 ms from {@code @Retry(delay)}), each delay jittered by ±25% so
  * that many channels failing together do not retry in lockstep. No retry starts while a 429 holds
  * the whole function ({@link PublishPacing}), and a 429's own {@code Retry-After} is honoured when it
- * asks for longer. SmallRye creates one instance per guarded call, by reflection.
+ * asks for longer. A stale pooled connection is tried again at once. SmallRye creates one instance per guarded call, by reflection.
  */
 @RegisterForReflection
 public class PublishBackoff implements CustomBackoffStrategy {
@@ -33,6 +33,10 @@ public class PublishBackoff implements CustomBackoffStrategy {
 
     @Override
     public long nextDelayInMillis(Throwable failure) {
+        if (failure instanceof PublishFailure.StaleConnection) {
+            // Nothing to wait for: the next attempt takes a new connection.
+            return pacing.pause().toMillis();
+        }
         long base = nextBase;
         nextBase = Math.min(base * 2, 60_000);
         long delay = base + ThreadLocalRandom.current().nextLong(-base / 4, base / 4 + 1);

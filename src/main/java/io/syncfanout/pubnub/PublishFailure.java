@@ -16,7 +16,7 @@ public abstract sealed class PublishFailure extends RuntimeException
      * Worth another attempt, and not PubNub's fault as far as the function can tell: an answer that
      * is not PubNub's, a connection that failed some other way. The circuit breaker ignores these.
      */
-    public static sealed class Retryable extends PublishFailure permits Outage, RateLimited {
+    public static sealed class Retryable extends PublishFailure permits Outage, RateLimited, StaleConnection {
         public Retryable(String message) {
             super(message);
         }
@@ -28,6 +28,18 @@ public abstract sealed class PublishFailure extends RuntimeException
      */
     public static final class Outage extends Retryable {
         public Outage(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A first attempt whose connection was closed or reset under it: most likely a pooled connection
+     * that a server or a load balancer dropped while it sat idle (or while Lambda froze the instance).
+     * Tried again at once, on a new connection, and not counted as PubNub's outage: a dozen dead
+     * connections after an idle minute are not PubNub failing. A retry that meets the same counts.
+     */
+    public static final class StaleConnection extends Retryable {
+        public StaleConnection(String message) {
             super(message);
         }
     }

@@ -10,11 +10,14 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerationException;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
@@ -28,7 +31,8 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
  * (amendment 4): nothing goes through a {@code double} or a tree on the way.
  * <p>
  * Every rejection says which field broke which rule, in words an on-call engineer can act on
- * without opening the code.
+ * without opening the code, and never quotes the record's own text: reasons reach the log, bodies
+ * must not (a body is the user's data; the message itself waits in the queue or its DLQ).
  */
 @Singleton
 public class RecordReader {
@@ -78,11 +82,11 @@ public class RecordReader {
             out.writeEndObject();
         } catch (JsonGenerationException e) {
             // A lone UTF-16 surrogate (a "\ud800" escape) survives parsing but has no UTF-8 form.
-            throw new Rejection("body cannot be encoded as UTF-8 JSON: " + e.getOriginalMessage());
+            throw new Rejection("body cannot be encoded as UTF-8 JSON");
         } catch (JsonProcessingException e) {
-            throw new Rejection("body is not valid JSON: " + e.getOriginalMessage());
+            throw new Rejection("body is not valid JSON: " + whyNotJson(e));
         } catch (IOException e) {
-            throw new Rejection("body could not be read: " + e.getMessage());
+            throw new Rejection("body could not be read (" + e.getClass().getSimpleName() + ")");
         }
         return new SyncItem(record, checked.channel(), checked.type(), checked.messageId(), checked.timestamp(),
                 checked.contentId(), itemJson.toByteArray());
@@ -101,7 +105,7 @@ public class RecordReader {
         checkChannelSafe(userId);
         String typeName = fields.requiredString("type", Integer.MAX_VALUE);
         UpdateType type = UpdateType.fromWire(typeName).orElseThrow(() -> new Rejection(
-                "type is '" + abbreviate(typeName) + "'; expected 'watchlist_update' or 'progress_update'"));
+                "type is another string; expected 'watchlist_update' or 'progress_update'"));
         fields.requiredString("device_id", MAX_DEVICE_ID);
         long timestamp = fields.timestamp();
         String messageId = fields.optionalString("message_id", 1, MAX_MESSAGE_ID);
@@ -113,7 +117,7 @@ public class RecordReader {
         if (type == UpdateType.WATCHLIST_UPDATE) {
             String operation = fields.requiredString("operation", Integer.MAX_VALUE);
             if (!operation.equals("Add") && !operation.equals("Remove")) {
-                throw new Rejection("operation is '" + abbreviate(operation) + "'; expected 'Add' or 'Remove'");
+                throw new Rejection("operation is another string; expected 'Add' or 'Remove' (case matters)");
             }
             fields.requiredString("unique_tag", MAX_UNIQUE_TAG);
             defaultOperationType = operation.equals("Add") ? "watchlist_add" : "watchlist_remove";
@@ -231,16 +235,28 @@ public class RecordReader {
         };
     }
 
-    /** Keeps a log line short whatever a producer put in a field. */
-    private static String abbreviate(String value) {
-        String printable = value.codePoints()
-                .map(c -> Character.isISOControl(c) ? '?' : c)
-                .limit(41)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString();
-        return printable.codePointCount(0, printable.length()) > 40
-                ? printable.substring(0, printable.offsetByCodePoints(0, 40)) + "…"
-                : printable;
+    /**
+     * What is wrong with a body that does not parse, by the rule it breaks and where, never by its
+     * text: Jackson's own messages quote the offending tokens, and a reason reaches the log.
+     */
+    private static String whyNotJson(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String why;
+        if (e instanceof StreamConstraintsException && message.contains("nesting depth")) {
+            why = "it nests deeper than the parser's limit of " + String.format("%,d", MAX_NESTING) + " levels";
+        } else if (e instanceof StreamConstraintsException && message.contains("Number value length")) {
+            why = "a number is longer than the parser's limit of " + String.format("%,d", MAX_NUMBER_LENGTH) + " characters";
+        } else if (e instanceof StreamConstraintsException) {
+            why = "it exceeds one of the parser's size limits";
+        } else if (message.startsWith("Duplicate field")) {
+            why = "an object has the same field twice";
+        } else if (e instanceof JsonEOFException) {
+            why = "it ends before the JSON is complete";
+        } else {
+            why = "unexpected text";
+        }
+        JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? why : why + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** The contract's own fields as the body had them: each one's token and, for a scalar, its text. */
@@ -288,10 +304,10 @@ public class RecordReader {
             try {
                 value = Long.parseLong(text);
             } catch (NumberFormatException e) {
-                throw new Rejection("timestamp " + abbreviate(text) + " is out of range; expected a signed 64-bit integer");
+                throw new Rejection("timestamp is out of range (" + text.length() + " characters); expected a signed 64-bit integer");
             }
             if (value <= 0) {
-                throw new Rejection("timestamp is " + value + "; expected a positive integer");
+                throw new Rejection("timestamp is " + (value == 0 ? "zero" : "negative") + "; expected a positive integer");
             }
             return value;
         }
@@ -305,7 +321,8 @@ public class RecordReader {
                 value = -1;
             }
             if (value < 0 || value > MAX_UINT32) {
-                throw new Rejection(field + " is " + abbreviate(text) + "; expected 0 to " + MAX_UINT32);
+                throw new Rejection(field + " is " + (text.startsWith("-") ? "negative" : "above " + MAX_UINT32) + "; expected 0 to "
+                        + MAX_UINT32);
             }
         }
 

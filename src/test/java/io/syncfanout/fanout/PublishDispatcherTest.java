@@ -79,7 +79,12 @@ class PublishDispatcherTest {
     }
 
     private DispatchResult dispatch(Publisher publisher, Batch batch, Deadline deadline, Duration attemptTimeout, Duration grace) {
-        PublishDispatcher dispatcher = new PublishDispatcher(publisher, packer, pacing, 32, 50, attemptTimeout,
+        return dispatch(publisher, batch, deadline, attemptTimeout, grace, 32);
+    }
+
+    private DispatchResult dispatch(Publisher publisher, Batch batch, Deadline deadline, Duration attemptTimeout, Duration grace,
+            int concurrency) {
+        PublishDispatcher dispatcher = new PublishDispatcher(publisher, packer, pacing, concurrency, 50, attemptTimeout,
                 Duration.ofMillis(100), grace, false);
         return dispatcher.dispatch(batch.records(), batch.plan(), deadline);
     }
@@ -138,6 +143,25 @@ class PublishDispatcherTest {
 
         assertEquals(4, result.ledger().failed().size(), () -> reasons(result));
         result.ledger().failed().forEach(record -> assertEquals(FailureKind.OUT_OF_TIME, result.ledger().kind(record), () -> reasons(result)));
+    }
+
+    /**
+     * Every slot still busy when the deadline passes, answered in the grace: the channels that never
+     * started ran out of time. On a standard queue nothing waits behind a failure.
+     */
+    @Test
+    void channelsNeverStartedBecauseEverySlotWasBusyAtTheDeadlineAreOutOfTime() {
+        Batch batch = batch(6);
+        // Long enough for a cold JVM on a loaded machine to start both publishes well before it.
+        Deadline deadline = deadlineIn(Duration.ofMillis(1_500));
+
+        DispatchResult result = dispatch(answering(deadline.atNanos() + Duration.ofMillis(30).toNanos(), Duration.ZERO), batch,
+                deadline, Duration.ofMillis(200), Duration.ofSeconds(1), 2);
+
+        assertEquals(2, result.publishes(), () -> reasons(result));
+        assertEquals(4, result.ledger().failed().size(), () -> reasons(result));
+        result.ledger().failed().forEach(record -> assertEquals(FailureKind.OUT_OF_TIME, result.ledger().kind(record), () -> reasons(result)));
+        assertTrue(reasons(result).contains("not attempted: the test's deadline ran out"), () -> reasons(result));
     }
 
     private static Deadline deadlineIn(Duration duration) {

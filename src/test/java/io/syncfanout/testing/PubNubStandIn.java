@@ -39,15 +39,23 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
     public static final String KEYS = "keys";
     /** The resource argument giving the keyset a secret key: every request must then be signed with it. */
     public static final String SECRET_KEY = "secret-key";
+    /**
+     * The resource argument putting a {@link TcpFront} between the function and the stand-in
+     * ({@code front=tcp}): what a network does to connections. A {@code @StandIn TcpFront} field receives it.
+     */
+    public static final String FRONT = "front";
 
     private WireMockServer server;
+    private TcpFront front;
     private boolean keys = true;
+    private boolean withFront;
     private String secretKey;
 
     @Override
     public void init(Map<String, String> initArgs) {
         keys = !"elsewhere".equals(initArgs.get(KEYS));
         secretKey = initArgs.get(SECRET_KEY);
+        withFront = "tcp".equals(initArgs.get(FRONT));
     }
 
     @Override
@@ -59,6 +67,14 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>(transport.functionConfig());
         config.putAll(SuiteRuntimeApi.config());
         config.put("pubnub.origin", transport.origin(server));
+        if (withFront) {
+            try {
+                front = new TcpFront(port(server));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot start the TCP front", e);
+            }
+            config.put("pubnub.origin", transport.origin(server).replace(":" + port(server), ":" + front.port()));
+        }
         // Keys too: a @QuarkusIntegrationTest runs the packaged function with the prod profile.
         if (keys) {
             config.putAll(Map.of("pubnub.publish-key", "test-pub", "pubnub.subscribe-key", "test-sub"));
@@ -182,10 +198,20 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(server, new TestInjector.AnnotatedAndMatchesType(StandIn.class, WireMockServer.class));
+        if (front != null) {
+            injector.injectIntoFields(front, new TestInjector.AnnotatedAndMatchesType(StandIn.class, TcpFront.class));
+        }
     }
 
     @Override
     public void stop() {
+        if (front != null) {
+            try {
+                front.close();
+            } catch (java.io.IOException ignored) {
+                // the run is over
+            }
+        }
         if (server != null) {
             server.stop();
         }
