@@ -37,12 +37,23 @@ locals {
     } : k => v if v != null
   } : { PUBNUB_KEYS_SECRET_ID = var.pubnub_keys_secret_arn }
 
+  # Each queue kind's defaults. On FIFO a record in flight holds its whole message group, and Lambda
+  # retries it until it is dead-lettered before it takes more of that group, so one poison record holds
+  # its household for visibility x receives: 20 s (a batch of 10 with every retry of a publish at 512 MB,
+  # 4 x 3.7 s + backoff, takes under 16 s) x 6 x 3 = 6 minutes, where the standard defaults would be 17.
+  timeout            = coalesce(var.timeout, var.fifo ? 20 : 30)
+  visibility_timeout = coalesce(var.visibility_timeout_seconds, var.fifo ? 6 * local.timeout : 200)
+  max_receive_count  = coalesce(var.max_receive_count, var.fifo ? 3 : 5)
+
   # The event source mapping: each queue kind's defaults, and the standard mode's concurrency cap unless
   # provisioned mode bounds it instead. 100: the capacity model's choice (docs/capacity.md): the finale's
   # burst needs about 35, 10,000 updates a second about 20; 10 fell minutes behind both.
   batch_size          = coalesce(var.batch_size, var.fifo ? 10 : 1000)
   batching_window     = var.fifo ? null : coalesce(var.maximum_batching_window_in_seconds, 1)
   maximum_concurrency = var.provisioned_pollers == null ? coalesce(var.maximum_concurrency, 100) : null
+
+  # The extension layer: AWS publishes one per region and architecture, arm64's named "-Arm64".
+  layer_arn_parts = regex("^arn:[a-z-]+:lambda:(?P<region>[a-z0-9-]+):[0-9]{12}:layer:(?P<name>[A-Za-z0-9_-]+):[0-9]+$", var.parameters_secrets_extension_layer_arn)
 
   # Funqy's handler with the request id in the log context; unused by the native (provided) runtime.
   jvm_handler = "io.syncfanout.lambda.RequestIdStreamHandler::handleRequest"
@@ -57,14 +68,6 @@ check "jvm_memory_size" {
   }
 }
 
-check "pubnub_keys_are_located" {
-  assert {
-    condition = var.pubnub_keys_source == "secretsmanager" ? var.pubnub_keys_secret_arn != null : (
-      local.key_parameters.publish != null && local.key_parameters.subscribe != null
-    )
-    error_message = "Set pubnub_publish_key_parameter and pubnub_subscribe_key_parameter (or pubnub_keys), or pubnub_keys_secret_arn with pubnub_keys_source = \"secretsmanager\"."
-  }
-}
 
 # --- PubNub keys stored by this module (optional) ------------------------------------------------------
 
@@ -97,13 +100,13 @@ resource "aws_sqs_queue" "source" {
   name                        = "${var.name}${local.queue_suffix}"
   fifo_queue                  = var.fifo
   content_based_deduplication = var.fifo ? true : null
-  visibility_timeout_seconds  = var.visibility_timeout_seconds
+  visibility_timeout_seconds  = local.visibility_timeout
   message_retention_seconds   = var.message_retention_seconds
   sqs_managed_sse_enabled     = true
 
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dead_letter.arn
-    maxReceiveCount     = var.max_receive_count
+    maxReceiveCount     = local.max_receive_count
   })
 
   tags = var.tags
@@ -201,7 +204,7 @@ resource "aws_lambda_function" "this" {
   handler          = local.native ? "bootstrap" : local.jvm_handler
   architectures    = [var.architecture]
   memory_size      = var.memory_size
-  timeout          = var.timeout
+  timeout          = local.timeout
   layers           = [var.parameters_secrets_extension_layer_arn]
   # SnapStart snapshots published versions; the event source mapping targets the "live" alias.
   publish = !local.native
@@ -218,7 +221,7 @@ resource "aws_lambda_function" "this" {
       {
         PUBNUB_ORIGIN                          = var.pubnub_origin
         PUBNUB_UUID                            = var.pubnub_uuid
-        SYNC_METRICS_NAMESPACE                 = "SyncFanout"
+        SYNC_METRICS_NAMESPACE                 = var.metrics_namespace
         DISABLE_SIGNAL_HANDLERS                = "true"
         SSM_PARAMETER_STORE_TTL                = "300"
         SECRETS_MANAGER_TTL                    = "300"
@@ -236,7 +239,25 @@ resource "aws_lambda_function" "this" {
     log_group  = aws_cloudwatch_log_group.function.name
   }
 
-  depends_on = [aws_iam_role_policy.function, aws_cloudwatch_log_group.function]
+  lifecycle {
+    # Refused at plan, not after apply: a function without its keys never starts, and every record
+    # would go round max_receive_count times into the dead-letter queue.
+    precondition {
+      condition = var.pubnub_keys_source == "secretsmanager" ? var.pubnub_keys_secret_arn != null : (
+        local.key_parameters.publish != null && local.key_parameters.subscribe != null
+      )
+      error_message = "Set pubnub_publish_key_parameter and pubnub_subscribe_key_parameter (or pubnub_keys), or pubnub_keys_secret_arn with pubnub_keys_source = \"secretsmanager\": without them the function cannot start."
+    }
+    # A function's layers must be in its region (CreateFunction refuses others).
+    precondition {
+      condition     = local.layer_arn_parts.region == data.aws_region.current.region
+      error_message = "parameters_secrets_extension_layer_arn is in ${local.layer_arn_parts.region}, the function in ${data.aws_region.current.region}: use the extension's ARN for ${data.aws_region.current.region} (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html#ps-integration-lambda-extensions-add)."
+    }
+  }
+
+  # The parameters first: the version this apply publishes (and its SnapStart snapshot) must read the
+  # keys this apply stores, not the ones before a rotation.
+  depends_on = [aws_iam_role_policy.function, aws_cloudwatch_log_group.function, aws_ssm_parameter.pubnub_key]
   tags       = var.tags
 }
 
@@ -280,7 +301,7 @@ resource "aws_lambda_event_source_mapping" "source" {
 
 resource "aws_cloudwatch_metric_alarm" "dead_letters" {
   alarm_name          = "${var.name}-dead-letters"
-  alarm_description   = "Records gave up after ${var.max_receive_count} deliveries and wait in ${aws_sqs_queue.dead_letter.name}. See docs/operations.md#dead-letters."
+  alarm_description   = "Records gave up after ${local.max_receive_count} deliveries and wait in ${aws_sqs_queue.dead_letter.name}. See docs/operations.md#dead-letters."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
@@ -349,7 +370,7 @@ resource "aws_cloudwatch_metric_alarm" "throttles" {
 resource "aws_cloudwatch_metric_alarm" "records_failed" {
   alarm_name          = "${var.name}-records-failed"
   alarm_description   = "Records reported failed (PubNub refused or unreachable, or invalid input); SQS delivers them again. From the function's Embedded Metric Format summary. See docs/operations.md#records-failed."
-  namespace           = "SyncFanout"
+  namespace           = var.metrics_namespace
   metric_name         = "RecordsFailed"
   dimensions          = { FunctionName = aws_lambda_function.this.function_name }
   statistic           = "Sum"
@@ -369,7 +390,7 @@ resource "aws_cloudwatch_metric_alarm" "records_failed" {
 # figure comes from the Embedded Metric Format summary each invocation logs; see docs/operations.md.
 
 locals {
-  dashboard_metric = { namespace = "SyncFanout", dimensions = ["FunctionName", aws_lambda_function.this.function_name] }
+  dashboard_metric = { namespace = var.metrics_namespace, dimensions = ["FunctionName", aws_lambda_function.this.function_name] }
   # Event source mapping metrics (metrics_config EventCount):
   # https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics
   mapping_metrics = {

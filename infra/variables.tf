@@ -45,12 +45,12 @@ variable "memory_size" {
 }
 
 variable "timeout" {
-  description = "Function timeout in seconds. The function reads Lambda's deadline for each invocation and stops starting publishes in time to answer before it."
+  description = "Function timeout in seconds (default 30; 20 on FIFO, where batches hold at most 10 records and the visibility timeout follows it). The function reads Lambda's deadline for each invocation and stops starting publishes in time to answer before it."
   type        = number
-  default     = 30
+  default     = null
 
   validation {
-    condition     = var.timeout >= 5 && var.timeout <= 900
+    condition     = var.timeout == null || (coalesce(var.timeout, 30) >= 5 && coalesce(var.timeout, 30) <= 900)
     error_message = "timeout must be 5 to 900 seconds."
   }
 }
@@ -70,6 +70,22 @@ variable "environment" {
     condition     = length(setintersection(keys(var.environment), ["PUBNUB_PUBLISH_KEY", "PUBNUB_SUBSCRIBE_KEY", "PUBNUB_SECRET_KEY", "PUBNUB_AUTH_KEY"])) == 0
     error_message = "PubNub keys come from SSM Parameter Store or Secrets Manager, never from plain environment variables."
   }
+
+  validation {
+    condition     = length(setintersection(keys(var.environment), ["SYNC_METRICS_NAMESPACE", "SYNC_METRICS_ENABLED"])) == 0
+    error_message = "The records-failed alarm and the dashboard read the function's metrics: set metrics_namespace instead of SYNC_METRICS_NAMESPACE, and leave SYNC_METRICS_ENABLED alone (without the metrics the alarm goes silent)."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the function's Embedded Metric Format metrics; the function writes to it, and the records-failed alarm and the dashboard read from it."
+  type        = string
+  default     = "SyncFanout"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 letters, digits or . _ / # : - and must not start with AWS/ (CloudWatch reserves it)."
+  }
 }
 
 # --- The queues ---------------------------------------------------------------------------------------
@@ -81,13 +97,18 @@ variable "fifo" {
 }
 
 variable "visibility_timeout_seconds" {
-  description = "Source queue visibility timeout. AWS recommends at least 6 times the function timeout plus the batching window."
+  description = "Source queue visibility timeout (default 200; on FIFO 6 x timeout). AWS recommends at least 6 times the function timeout plus the batching window."
   type        = number
-  default     = 200
+  default     = null
 
   validation {
-    condition     = var.visibility_timeout_seconds >= 6 * var.timeout + coalesce(var.maximum_batching_window_in_seconds, var.fifo ? 0 : 1)
+    condition     = var.visibility_timeout_seconds == null || coalesce(var.visibility_timeout_seconds, 0) >= 6 * coalesce(var.timeout, var.fifo ? 20 : 30) + coalesce(var.maximum_batching_window_in_seconds, var.fifo ? 0 : 1)
     error_message = "visibility_timeout_seconds must be at least 6 x timeout + maximum_batching_window_in_seconds (AWS: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html), or records become visible again while they are being published."
+  }
+
+  validation {
+    condition     = !var.fifo || coalesce(var.visibility_timeout_seconds, 6 * coalesce(var.timeout, 20)) * coalesce(var.max_receive_count, 3) <= 1800
+    error_message = "On FIFO, visibility_timeout_seconds x max_receive_count must be at most 1800 s: a record in flight holds its whole message group, and Lambda retries it until it is dead-lettered before it takes more of that group, so one record that can never be delivered holds its group's later updates that long (docs/operations.md#fifo-queues)."
   }
 }
 
@@ -98,12 +119,12 @@ variable "message_retention_seconds" {
 }
 
 variable "max_receive_count" {
-  description = "Deliveries before a record moves to the dead-letter queue."
+  description = "Deliveries before a record moves to the dead-letter queue (default 5; 3 on FIFO, where a record being retried holds its message group)."
   type        = number
-  default     = 5
+  default     = null
 
   validation {
-    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000
+    condition     = var.max_receive_count == null || (coalesce(var.max_receive_count, 1) >= 1 && coalesce(var.max_receive_count, 1) <= 1000)
     error_message = "max_receive_count must be 1 to 1000."
   }
 }
@@ -255,8 +276,21 @@ variable "kms_key_arn" {
 }
 
 variable "parameters_secrets_extension_layer_arn" {
-  description = "ARN of the AWS Parameters and Secrets Lambda Extension layer for your region and architecture (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html). The function reads its keys through it at start-up."
+  description = "ARN of the AWS Parameters and Secrets Lambda Extension layer for your region and architecture (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html#ps-integration-lambda-extensions-add); arm64's is named AWS-Parameters-and-Secrets-Lambda-Extension-Arm64. The function reads its keys through it at start-up."
   type        = string
+
+  validation {
+    condition     = can(regex("^arn:[a-z-]+:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.parameters_secrets_extension_layer_arn))
+    error_message = "parameters_secrets_extension_layer_arn must be a layer version ARN, arn:aws:lambda:<region>:<account>:layer:<name>:<version>."
+  }
+
+  # The layer holds a binary for one architecture: on the other the extension never runs, and the function cannot read its keys.
+  validation {
+    condition = !startswith(element(split(":", var.parameters_secrets_extension_layer_arn), length(split(":", var.parameters_secrets_extension_layer_arn)) - 2), "AWS-Parameters-and-Secrets-Lambda-Extension") || (
+      endswith(element(split(":", var.parameters_secrets_extension_layer_arn), length(split(":", var.parameters_secrets_extension_layer_arn)) - 2), "-Arm64") == (var.architecture == "arm64")
+    )
+    error_message = "parameters_secrets_extension_layer_arn is AWS's extension for the other architecture: architecture = \"${var.architecture}\" takes AWS-Parameters-and-Secrets-Lambda-Extension${var.architecture == "arm64" ? "-Arm64" : " (without -Arm64)"}."
+  }
 }
 
 # --- Alarms ---------------------------------------------------------------------------------------------

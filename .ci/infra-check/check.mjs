@@ -61,13 +61,22 @@ for (const [name, v] of Object.entries(variables)) {
 }
 const visibility = variables.visibility_timeout_seconds;
 const rule = (visibility?.validation ?? []).map((r) => r.condition).join(' ');
-if (!/var\.visibility_timeout_seconds\s*>=\s*6\s*\*\s*var\.timeout\s*\+\s*coalesce\(var\.maximum_batching_window_in_seconds\b/.test(rule)) {
+if (!/var\.visibility_timeout_seconds\b[^>]*>=\s*6\s*\*\s*coalesce\(var\.timeout\b[^)]*\)\s*\+\s*coalesce\(var\.maximum_batching_window_in_seconds\b/.test(rule)) {
   fail('variable visibility_timeout_seconds must be validated as >= 6 * var.timeout + the batching window');
 }
-// The window's default is null: 1 s on a standard queue.
-if (visibility && variables.timeout && variables.maximum_batching_window_in_seconds &&
-    visibility.default < 6 * variables.timeout.default + (variables.maximum_batching_window_in_seconds.default ?? 1)) {
-  fail('the default visibility_timeout_seconds breaks its own validation with the default timeout and window');
+// Defaults by queue kind live in main.tf's locals: each must keep the 6 x timeout + window rule.
+const mainLocalsEarly = Object.assign({}, ...(parsed['main.tf'].locals ?? []));
+const kindDefaults = (local) => {
+  const m = /coalesce\(var\.\w+,\s*var\.fifo\s*\?\s*([^:]+?)\s*:\s*(\d+)\)/.exec(text(mainLocalsEarly[local]));
+  return m ? { fifo: m[1], standard: Number(m[2]) } : null;
+};
+const timeouts = kindDefaults('timeout');
+const visibilities = kindDefaults('visibility_timeout');
+if (!timeouts || !visibilities) {
+  fail('main.tf must default timeout and visibility_timeout by queue kind: coalesce(var.X, var.fifo ? FIFO : STANDARD)');
+} else {
+  if (visibilities.standard < 6 * timeouts.standard + 1) fail('the standard queue\'s default visibility timeout breaks the 6 x timeout + window rule');
+  if (!/^6\s*\*\s*local\.timeout$/.test(visibilities.fifo)) fail('the FIFO default visibility timeout must be 6 x local.timeout (FIFO has no window)');
 }
 for (const needed of ['fifo', 'max_receive_count', 'architecture', 'package', 'batch_size',
   'maximum_batching_window_in_seconds', 'maximum_concurrency', 'log_retention_days']) {
@@ -78,11 +87,14 @@ for (const needed of ['fifo', 'max_receive_count', 'architecture', 'package', 'b
 const source = one('aws_sqs_queue', 'source');
 const dlq = one('aws_sqs_queue', 'dead_letter');
 if (!source || !dlq) fail('the source queue and the dead-letter queue must both exist');
-if (source && !/deadLetterTargetArn[\s\S]*aws_sqs_queue\.dead_letter\.arn[\s\S]*maxReceiveCount[\s\S]*var\.max_receive_count/.test(text(source.redrive_policy))) {
-  fail('the source queue redrive policy must target the dead-letter queue with maxReceiveCount = var.max_receive_count');
+if (source && !/deadLetterTargetArn[\s\S]*aws_sqs_queue\.dead_letter\.arn[\s\S]*maxReceiveCount[\s\S]*local\.max_receive_count/.test(text(source.redrive_policy))
+    || !text(mainLocalsEarly.max_receive_count).includes('var.max_receive_count')) {
+  fail('the source queue redrive policy must target the dead-letter queue with maxReceiveCount from var.max_receive_count');
 }
 if (source?.fifo_queue !== '${var.fifo}' || dlq?.fifo_queue !== '${var.fifo}') fail('both queues must be FIFO by var.fifo');
-if (source?.visibility_timeout_seconds !== '${var.visibility_timeout_seconds}') fail('the source queue must use var.visibility_timeout_seconds');
+if (source?.visibility_timeout_seconds !== '${local.visibility_timeout}' || !text(mainLocalsEarly.visibility_timeout).includes('var.visibility_timeout_seconds')) {
+  fail('the source queue must use var.visibility_timeout_seconds (through local.visibility_timeout)');
+}
 
 // 5. The function: native on provided.al2023, JVM on java21 with SnapStart; architecture a variable.
 const fn = one('aws_lambda_function', 'this');
@@ -93,6 +105,10 @@ if (fn && !(text(fn.runtime).includes('provided.al2023') && text(fn.runtime).inc
 if (fn && !text(fn.dynamic?.snap_start ?? fn.snap_start).includes('PublishedVersions')) fail('the JVM variant must use SnapStart on published versions');
 if (fn && !text(fn.architectures).includes('var.architecture')) fail('the architecture must come from var.architecture');
 if (fn && /PUBNUB_(PUBLISH|SUBSCRIBE|SECRET|AUTH)_KEY"\s*:/.test(text(fn.environment))) fail('no PubNub key may be set as a plain environment variable');
+// The alarm and the dashboard read the metrics where the function writes them: one variable, no literal.
+if (/"SyncFanout"|= *\\?"SyncFanout/.test(fs.readFileSync(path.join(root, 'main.tf'), 'utf8'))) fail('main.tf names the metrics namespace literally: use var.metrics_namespace');
+if (fn && !/SYNC_METRICS_NAMESPACE\s*=\s*var\.metrics_namespace\b/.test(text(fn.environment))) fail('the function must write its metrics to var.metrics_namespace');
+if (fn && !text(fn.depends_on).includes('aws_ssm_parameter.pubnub_key')) fail('the function must depend on the key parameters: a version published while a key is rotated must read the new one');
 
 // 6. Event source mapping: partial batch responses and the knobs.
 const esm = one('aws_lambda_event_source_mapping', 'source');

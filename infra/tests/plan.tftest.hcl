@@ -5,6 +5,12 @@
 
 mock_provider "aws" {}
 
+# The mock would answer a random region; the layer's region is checked against it.
+override_data {
+  target = data.aws_region.current
+  values = { region = "eu-west-1" }
+}
+
 variables {
   parameters_secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:18"
   pubnub_publish_key_parameter           = "/sync-fanout/test/pubnub/publish-key"
@@ -40,7 +46,7 @@ run "defaults_native_standard_queue" {
   }
 }
 
-run "required_variables_only" {
+run "keys_not_located_are_refused" {
   command = plan
 
   variables {
@@ -48,8 +54,97 @@ run "required_variables_only" {
     pubnub_subscribe_key_parameter = null
   }
 
-  # Plans, and says where the keys are missing.
-  expect_failures = [check.pubnub_keys_are_located]
+  # The plan fails, saying where the keys are missing: applied, the function could never start.
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "a_secrets_manager_source_without_its_secret_is_refused" {
+  command = plan
+
+  variables {
+    pubnub_publish_key_parameter   = null
+    pubnub_subscribe_key_parameter = null
+    pubnub_keys_source             = "secretsmanager"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "extension_layer_of_another_region_is_refused" {
+  command = plan
+
+  variables {
+    parameters_secrets_extension_layer_arn = "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:18"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "x86_64_extension_layer_on_arm64_is_refused" {
+  command = plan
+
+  variables {
+    architecture = "arm64"
+  }
+
+  expect_failures = [var.parameters_secrets_extension_layer_arn]
+}
+
+run "arm64_extension_layer_on_x86_64_is_refused" {
+  command = plan
+
+  variables {
+    parameters_secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:18"
+  }
+
+  expect_failures = [var.parameters_secrets_extension_layer_arn]
+}
+
+run "arm64_with_the_arm64_extension_layer" {
+  command = plan
+
+  variables {
+    architecture                           = "arm64"
+    parameters_secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:18"
+  }
+
+  assert {
+    condition     = contains(aws_lambda_function.this.architectures, "arm64")
+    error_message = "arm64 plans with the extension built for it."
+  }
+}
+
+run "metrics_namespace_is_read_where_it_is_written" {
+  command = plan
+
+  variables {
+    metrics_namespace = "Media/SyncFanout"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["SYNC_METRICS_NAMESPACE"] == "Media/SyncFanout" && aws_cloudwatch_metric_alarm.records_failed.namespace == "Media/SyncFanout"
+    error_message = "The function writes its metrics where the alarm reads them."
+  }
+}
+
+run "metrics_settings_in_environment_are_refused" {
+  command = plan
+
+  variables {
+    environment = { SYNC_METRICS_ENABLED = "false" }
+  }
+
+  expect_failures = [var.environment]
+}
+
+run "metrics_namespace_in_environment_is_refused" {
+  command = plan
+
+  variables {
+    environment = { SYNC_METRICS_NAMESPACE = "Elsewhere" }
+  }
+
+  expect_failures = [var.environment]
 }
 
 run "keys_stored_by_the_module" {
@@ -127,6 +222,30 @@ run "fifo" {
     condition     = aws_lambda_event_source_mapping.source.batch_size == 10 && aws_lambda_event_source_mapping.source.maximum_batching_window_in_seconds == null
     error_message = "A FIFO queue takes batches of at most 10 and no batching window."
   }
+  assert {
+    condition     = aws_lambda_function.this.timeout == 20 && aws_sqs_queue.source.visibility_timeout_seconds == 120 && strcontains(aws_cloudwatch_metric_alarm.dead_letters.alarm_description, "after 3 deliveries")
+    error_message = "FIFO: a record being retried holds its group, so it is given 20 s, 120 s of visibility and 3 receives (6 minutes), not the standard 200 s x 5."
+  }
+}
+
+run "standard_queue_defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function.this.timeout == 30 && aws_sqs_queue.source.visibility_timeout_seconds == 200 && strcontains(aws_cloudwatch_metric_alarm.dead_letters.alarm_description, "after 5 deliveries")
+    error_message = "A standard queue keeps 30 s, 200 s of visibility and 5 receives."
+  }
+}
+
+run "fifo_group_held_longer_than_30_minutes_is_refused" {
+  command = plan
+
+  variables {
+    fifo              = true
+    max_receive_count = 20
+  }
+
+  expect_failures = [var.visibility_timeout_seconds]
 }
 
 run "jvm" {
@@ -217,14 +336,58 @@ run "maximum_concurrency_with_provisioned_mode_is_refused" {
   expect_failures = [var.maximum_concurrency]
 }
 
-run "provisioned_pollers_out_of_range_are_refused" {
+# Each bound alone: a run that broke both would pass if either validation worked.
+run "provisioned_minimum_below_2_is_refused" {
   command = plan
 
   variables {
-    provisioned_pollers = { minimum = 1, maximum = 20000 }
+    provisioned_pollers = { minimum = 1, maximum = 20 }
   }
 
   expect_failures = [var.provisioned_pollers]
+}
+
+run "provisioned_minimum_above_200_is_refused" {
+  command = plan
+
+  variables {
+    provisioned_pollers = { minimum = 201, maximum = 500 }
+  }
+
+  expect_failures = [var.provisioned_pollers]
+}
+
+run "provisioned_maximum_above_10000_is_refused" {
+  command = plan
+
+  variables {
+    provisioned_pollers = { minimum = 2, maximum = 10001 }
+  }
+
+  expect_failures = [var.provisioned_pollers]
+}
+
+run "provisioned_maximum_below_minimum_is_refused" {
+  command = plan
+
+  variables {
+    provisioned_pollers = { minimum = 50, maximum = 20 }
+  }
+
+  expect_failures = [var.provisioned_pollers]
+}
+
+run "provisioned_bounds_at_their_limits" {
+  command = plan
+
+  variables {
+    provisioned_pollers = { minimum = 200, maximum = 10000 }
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.source.provisioned_poller_config[0].maximum_pollers == 10000
+    error_message = "10,000 pollers a mapping are allowed."
+  }
 }
 
 run "visibility_timeout_below_six_timeouts_is_refused" {

@@ -126,7 +126,8 @@ function convertFile({ json }, rewriter) {
       out.run = {};
       for (const [name, [body]] of Object.entries(value)) {
         const { providers, ...rest } = rewriter.value(body);
-        if (rest.expect_failures) rest.expect_failures = rest.expect_failures.map(bareReference);
+        // A resource's precondition is expected to fail: the stand-in's, which carries it.
+        if (rest.expect_failures) rest.expect_failures = body.expect_failures.map((d) => rewriter.dependency(d));
         if (rest.command) rest.command = bareReference(rest.command);
         out.run[name] = rest;
       }

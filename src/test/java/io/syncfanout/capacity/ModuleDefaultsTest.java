@@ -28,7 +28,7 @@ class ModuleDefaultsTest {
         TriggerSettings defaults = TriggerSettings.moduleDefaults();
         assertEquals(defaults.build(), variableDefault(variables, "package"));
         assertEquals(defaults.memoryMb(), Integer.parseInt(variableDefault(variables, "memory_size")));
-        assertEquals(defaults.timeoutSeconds(), Integer.parseInt(variableDefault(variables, "timeout")));
+        assertTrue(main.contains("coalesce(var.timeout, var.fifo ? 20 : " + defaults.timeoutSeconds() + ")"), "timeout");
         assertTrue(main.contains("coalesce(var.batch_size, var.fifo ? 10 : " + defaults.batchSize() + ")"), "batch size");
         assertTrue(main.contains("coalesce(var.maximum_batching_window_in_seconds, " + (int) defaults.windowSeconds() + ")"), "window");
         assertTrue(main.contains("coalesce(var.maximum_concurrency, " + defaults.maximumConcurrency() + ")"), "maximum_concurrency");
