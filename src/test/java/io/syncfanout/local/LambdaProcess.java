@@ -70,7 +70,9 @@ public final class LambdaProcess implements AutoCloseable {
                 // A native build (provided.al2023): Lambda runs the zip's bootstrap, which polls the API itself.
                 ? List.of(bootstrap.toString())
                 : javaRuntime(runtimeClasspath, handler, memoryMb, environment.get("JAVA_TOOL_OPTIONS"));
+        // Lambda keeps the modes the zip gives (0755 for both); this unzip does not.
         bootstrap.toFile().setExecutable(true);
+        taskRoot.resolve("runner").toFile().setExecutable(true);
         ProcessBuilder builder = new ProcessBuilder(size == null ? command : size.wrap(command)).directory(taskRoot.toFile())
                 .redirectErrorStream(true);
         Map<String, String> env = builder.environment();

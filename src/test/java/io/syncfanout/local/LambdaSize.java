@@ -67,6 +67,21 @@ public final class LambdaSize implements AutoCloseable {
         return wrapped;
     }
 
+    /** The most memory the group's processes held at once, page cache included (cgroup v1's max_usage_in_bytes). */
+    public long peakMemoryBytes() throws IOException {
+        return Long.parseLong(Files.readString(memory.resolve("memory.max_usage_in_bytes")).trim());
+    }
+
+    /** How many of the group's processes the kernel killed for memory. */
+    public long oomKills() throws IOException {
+        for (String line : Files.readAllLines(memory.resolve("memory.oom_control"))) {
+            if (line.startsWith("oom_kill ")) {
+                return Long.parseLong(line.substring("oom_kill ".length()).trim());
+            }
+        }
+        return 0;
+    }
+
     /** Removes the cgroups; their processes must have exited. */
     @Override
     public void close() {
