@@ -180,10 +180,10 @@ variable "maximum_concurrency" {
 }
 
 variable "provisioned_pollers" {
-  description = "Provisioned mode for the SQS trigger: dedicated event pollers, scaling about three times faster than the default mode, for bursts. minimum 2 to 200 (default 2), maximum up to 10,000 (default 200). Billed per event poller unit; null (the default) for the standard mode."
+  description = "Provisioned mode for the SQS trigger: dedicated event pollers, scaling about three times faster than the default mode, for bursts. minimum 2 to 200 (default 2), maximum up to 10,000 (default 1,000). A poller carries at most 10 receives of 10 messages a second (about 100 updates, docs/capacity.md), so 1,000 take 100,000 a second. Billed per event poller unit ($0.00925 an hour in us-east-1) while in use; null (the default) for the standard mode."
   type = object({
     minimum = optional(number, 2)
-    maximum = optional(number, 200)
+    maximum = optional(number, 1000)
   })
   default = null
 

@@ -290,6 +290,19 @@ run "provisioned_mode" {
   }
 }
 
+run "provisioned_mode_defaults" {
+  command = plan
+
+  variables {
+    provisioned_pollers = {}
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.source.provisioned_poller_config[0].minimum_pollers == 2 && aws_lambda_event_source_mapping.source.provisioned_poller_config[0].maximum_pollers == 1000
+    error_message = "Provisioned mode defaults to 2 to 1,000 pollers: at about 100 updates a second each, 1,000 take 100,000 a second (docs/capacity.md)."
+  }
+}
+
 # --- What AWS would refuse at apply is refused at plan ---------------------------------------------------
 
 run "fifo_batch_above_10_is_refused" {

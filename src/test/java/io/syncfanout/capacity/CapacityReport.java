@@ -225,13 +225,14 @@ public final class CapacityReport {
                         r.peakChannelRateUnbatched(), limit, at, r.mainLimitKind().map(l -> l.movedBy).orElse("")));
             }
             md.append("\n| settings | Lambda x86_64 | Lambda arm64 | SQS receives and deletes | producers' SQS sends | PubNub transactions ")
-                    .append("| provisioned poller-hours |\n")
+                    .append("| provisioned mode's event pollers |\n")
                     .append("|---|---|---|---|---|---|---|\n");
             for (Result r : List.of(former, defaults, provisioned, tuned.result())) {
                 Cost c = steady ? r.monthlyAtSteadyRate() : r.cost();
-                md.append(String.format(Locale.ROOT, "| %s%s | $%,.2f | $%,.2f | $%,.2f | $%,.2f | %,.0f | %,.0f |%n", r.settings().describe(),
+                md.append(String.format(Locale.ROOT, "| %s%s | $%,.2f | $%,.2f | $%,.2f | $%,.2f | %,.0f | %s |%n", r.settings().describe(),
                         steady && !r.keptUp() ? " (falls behind: only what it publishes)" : "", c.lambdaX86(), c.lambdaArm(), c.sqs(), c.sqsSends(),
-                        c.pubnubTransactions(), c.pollerHours()));
+                        c.pubnubTransactions(), c.pollerHours() > 0
+                                ? String.format(Locale.ROOT, "$%,.2f (%,.0f poller-hours)", c.pollers(), c.pollerHours()) : "–"));
             }
             md.append(steady ? "\nCosts are a month's (30 days) at the run's steady rate, from its second half.\n"
                     : "\nCosts are the whole event's, from the first second to the last record published.\n");

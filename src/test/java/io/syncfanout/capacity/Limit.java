@@ -6,7 +6,7 @@ import io.syncfanout.capacity.Simulation.Result;
 public enum Limit {
 
     FIFO_GROUPS("more message groups (the producer's `MessageGroupId`)"),
-    POLLER_THROUGHPUT("more pollers: a higher `provisioned_pollers.maximum`"),
+    POLLER_THROUGHPUT("more pollers: for a burst a higher `provisioned_pollers.minimum` (up to 200; they grow 100 a minute), for a steady load a higher maximum"),
     SCALE_UP("`provisioned_pollers`: a higher floor (minimum) and 1,000 a minute growth"),
     COLD_STARTS("the native build (or SnapStart for the JVM), a larger `memory_size`"),
     MAXIMUM_POLLERS("a higher `provisioned_pollers.maximum`"),
@@ -26,7 +26,8 @@ public enum Limit {
         TriggerSettings settings = run.settings();
         return switch (this) {
             case FIFO_GROUPS -> "FIFO message groups (" + run.load().users() + ")";
-            case POLLER_THROUGHPUT -> "poller throughput (1 MB/s each)";
+            case POLLER_THROUGHPUT -> "poller throughput (" + String.format(java.util.Locale.ROOT, "%,.0f",
+                    Simulation.pollerMessagesPerSecond(run.load().messageBytes())) + " updates/s each: 1 MB/s, or 10 receives of 10)";
             case SCALE_UP -> "scale-up rate (+" + Math.round(60 * (settings.provisioned() ? Simulation.PROVISIONED_GROWTH_PER_SECOND
                     : Simulation.STANDARD_GROWTH_PER_SECOND)) + " a minute)";
             case COLD_STARTS -> "cold starts (" + Simulation.fmt(run.instance().coldSeconds()) + " s each)";

@@ -32,6 +32,9 @@ class ModuleDefaultsTest {
         assertTrue(main.contains("coalesce(var.batch_size, var.fifo ? 10 : " + defaults.batchSize() + ")"), "batch size");
         assertTrue(main.contains("coalesce(var.maximum_batching_window_in_seconds, " + (int) defaults.windowSeconds() + ")"), "window");
         assertTrue(main.contains("coalesce(var.maximum_concurrency, " + defaults.maximumConcurrency() + ")"), "maximum_concurrency");
+        TriggerSettings provisioned = TriggerSettings.moduleProvisionedDefaults();
+        assertTrue(variables.contains("minimum = optional(number, " + provisioned.minimumPollers() + ")")
+                && variables.contains("maximum = optional(number, " + provisioned.maximumPollers() + ")"), "provisioned_pollers");
     }
 
     @Test

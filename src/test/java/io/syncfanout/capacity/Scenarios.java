@@ -38,9 +38,9 @@ public final class Scenarios {
         return run(TriggerSettings.moduleDefaults(), load);
     }
 
-    /** Provisioned mode with AWS's default pollers (2 to 200), otherwise the module's defaults. */
+    /** Provisioned mode with the module's default pollers (2 to 1,000), otherwise the module's defaults. */
     public Result provisioned(Load load) {
-        return run(TriggerSettings.moduleDefaults().withPollers(2, 200), load);
+        return run(TriggerSettings.moduleProvisionedDefaults(), load);
     }
 
     /**

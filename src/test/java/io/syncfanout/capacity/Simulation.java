@@ -20,18 +20,24 @@ public final class Simulation {
     static final double STANDARD_START = 5;
     static final double STANDARD_GROWTH_PER_SECOND = 300 / 60.0;
     static final double STANDARD_CEILING = 1_250;
-    // Provisioned mode: "Each poller can handle up to 1 MB/sec of throughput and 10 concurrent invokes"
-    // (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html); pollers "auto scale up to
-    // 1000 concurrent executions per minute" (AWS News Blog, provisioned mode for SQS ESM, 2025).
+    // Provisioned mode: each poller handles "1 MB/s, 10 concurrent invokes, or up to 10 polling API calls per
+    // second" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html), whichever binds first;
+    // pollers "auto scale up to 1000 concurrent executions per minute" (AWS News Blog, provisioned mode for SQS
+    // ESM, 2025).
     static final double INVOKES_PER_POLLER = 10;
     static final double POLLER_BYTES_PER_SECOND = 1_000_000;
+    static final double POLLER_CALLS_PER_SECOND = 10;
     static final double PROVISIONED_GROWTH_PER_SECOND = 1_000 / 60.0;
+    /** Pollers grow with the invocations they carry: 1,000 concurrent executions a minute are 100 pollers. */
+    static final double POLLER_GROWTH_PER_SECOND = PROVISIONED_GROWTH_PER_SECOND / INVOKES_PER_POLLER;
     /** An invocation's payload is at most 6 MB: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
     static final double PAYLOAD_BYTES = 6 * 1024 * 1024;
     /** The event's own fields around each record's body (ids, receipt handle, attributes, ARN): samples/*.json average 727. */
     static final double RECORD_OVERHEAD_BYTES = 730;
     /** ReceiveMessage returns at most 10 messages; DeleteMessageBatch deletes at most 10. */
     static final double MESSAGES_PER_SQS_CALL = 10;
+    /** The mapping long-polls an empty queue: a receive waits up to 20 s for a message. */
+    static final double LONG_POLL_SECONDS = 20;
     /** Past the curve, how long a backlog may take to drain before the run gives up. */
     static final double DRAIN_LIMIT_SECONDS = 6 * 3600;
 
@@ -140,7 +146,7 @@ public final class Simulation {
         public Cost monthlyAtSteadyRate() {
             int end = Math.min(load.perSecond().length, seconds.size());
             List<Second> tail = seconds.subList(end / 2, end);
-            return Cost.of(this, tail).scaled(Prices.MONTH_SECONDS / tail.size());
+            return Cost.of(this, tail).month(Prices.MONTH_SECONDS / tail.size());
         }
 
         /** Records still waiting when the load curve ends. */
@@ -166,7 +172,7 @@ public final class Simulation {
      * cut them tenfold), the same whatever the function's settings.
      */
     public record Cost(double lambdaX86, double lambdaArm, double sqs, double sqsSends, double pubnubTransactions, double pollerHours,
-            double gbSeconds, double invocations, double sqsRequests) {
+            double gbSeconds, double invocations, double sqsRequests, double sendRequests, boolean fifo) {
 
         static Cost of(Result result, List<Second> seconds) {
             boolean whole = seconds.size() == result.seconds.size();
@@ -174,16 +180,31 @@ public final class Simulation {
             double invocations = seconds.stream().mapToDouble(Second::invocations).sum();
             double sqsRequests = seconds.stream().mapToDouble(Second::sqsRequests).sum();
             double sends = seconds.stream().mapToDouble(Second::sqsSends).sum();
-            double sqsPrice = result.settings.fifo() ? Prices.SQS_REQUEST_FIFO : Prices.SQS_REQUEST_STANDARD;
+            boolean fifo = result.settings.fifo();
+            double sqsPrice = fifo ? Prices.SQS_REQUEST_FIFO : Prices.SQS_REQUEST_STANDARD;
             double requests = invocations * Prices.LAMBDA_REQUEST;
             return new Cost(gb * Prices.LAMBDA_GB_SECOND_X86 + requests, gb * Prices.LAMBDA_GB_SECOND_ARM + requests, sqsRequests * sqsPrice,
                     sends * sqsPrice, seconds.stream().mapToDouble(Second::transactions).sum(),
-                    seconds.stream().mapToDouble(Second::pollerSeconds).sum() / 3600, gb, invocations, sqsRequests);
+                    seconds.stream().mapToDouble(Second::pollerSeconds).sum() / 3600, gb, invocations, sqsRequests, sends, fifo);
         }
 
-        Cost scaled(double factor) {
-            return new Cost(lambdaX86 * factor, lambdaArm * factor, sqs * factor, sqsSends * factor, pubnubTransactions * factor,
-                    pollerHours * factor, gbSeconds * factor, invocations * factor, sqsRequests * factor);
+        /** Provisioned mode's event poller units: one an SQS poller, billed by the second. */
+        public double pollers() {
+            return pollerHours * Prices.EVENT_POLLER_UNIT_HOUR;
+        }
+
+        /**
+         * This cost {@code factor} times over, as a month's: SQS's requests at the month's tiered price, which falls
+         * past 100 billion requests (standard queues; FIFO's tiers are not modelled), shared by the mapping's
+         * requests and the producers' sends in proportion.
+         */
+        Cost month(double factor) {
+            double mapping = sqsRequests * factor;
+            double sent = sendRequests * factor;
+            double dollars = fifo ? (mapping + sent) * Prices.SQS_REQUEST_FIFO : Prices.sqsStandardMonth(mapping + sent);
+            double share = mapping + sent > 0 ? mapping / (mapping + sent) : 0;
+            return new Cost(lambdaX86 * factor, lambdaArm * factor, dollars * share, dollars * (1 - share), pubnubTransactions * factor,
+                    pollerHours * factor, gbSeconds * factor, invocations * factor, mapping, sent, fifo);
         }
     }
 
@@ -205,6 +226,9 @@ public final class Simulation {
         ArrayDeque<double[]> starting = new ArrayDeque<>(); // {ready at, environments}
         double backlogRecords = 0;
         double allowed = 0; // concurrency the mapping allows now; 0 until the queue first has messages
+        // Provisioned mode's pollers: a quantity of their own, since small updates need many more pollers (their
+        // receives) than invocations; the minimum always runs.
+        double pollers = settings.provisioned() ? settings.minimumPollers() : 0;
         double environments = 0; // started, warm or starting
         double warm = 0;
         double coldStarts = 0;
@@ -289,7 +313,7 @@ public final class Simulation {
                 gathering = window > 0 && n < batchLimit && rate > 0 ? Math.min(window, n * ready / rate) : 0;
                 double capacity = ready * TICK / cycle * n;
                 if (settings.provisioned()) {
-                    double pollerLimit = allowed / INVOKES_PER_POLLER * POLLER_BYTES_PER_SECOND / load.messageBytes() * TICK;
+                    double pollerLimit = pollers * pollerMessagesPerSecond(load.messageBytes()) * TICK;
                     pollerBound = pollerLimit < capacity;
                     capacity = Math.min(capacity, pollerLimit);
                 }
@@ -315,6 +339,11 @@ public final class Simulation {
             double before = allowed;
             if (backlogRecords > 0) {
                 allowed = Math.min(ceiling, allowed + growth * TICK);
+                if (settings.provisioned()) {
+                    // Each poller runs at most 10 invocations at once.
+                    pollers = Math.min(settings.maximumPollers(), pollers + POLLER_GROWTH_PER_SECOND * TICK);
+                    allowed = Math.min(allowed, pollers * INVOKES_PER_POLLER);
+                }
                 // A limit is what holds the backlog up: more than a second's arrivals left waiting.
                 if (backlogRecords > Math.max(rate, 1)) {
                     Limit limit = groupBound ? Limit.FIFO_GROUPS
@@ -326,10 +355,12 @@ public final class Simulation {
                     limitSeconds.merge(limit, TICK, Double::sum);
                 }
             } else if (allowed > 0) {
-                // Back to what is busy; in provisioned mode, also the pollers the traffic's bytes need.
-                double needed = settings.provisioned()
-                        ? Math.max(busy, served / TICK * load.messageBytes() / POLLER_BYTES_PER_SECOND * INVOKES_PER_POLLER) : busy;
-                allowed = Math.max(floor, Math.min(allowed, needed));
+                // Back to what is busy; in provisioned mode, pollers back to what the traffic's messages need.
+                allowed = Math.max(floor, Math.min(allowed, busy));
+                if (settings.provisioned()) {
+                    double needed = Math.max(busy / INVOKES_PER_POLLER, served / TICK / pollerMessagesPerSecond(load.messageBytes()));
+                    pollers = Math.max(settings.minimumPollers(), Math.min(pollers, needed));
+                }
             }
 
             tally.arrivals += arrivals;
@@ -341,7 +372,13 @@ public final class Simulation {
             // Weighted by the records served, so a tick's odd batch does not speak for the second.
             tally.channelRateByRecord += served > 0 ? ChannelModel.channelRate(tau, load.busiestUserRate(), load.messageBytes()) * served : 0;
             tally.busiestUnbatched = Math.max(tally.busiestUnbatched, rate > 0 || served > 0 ? load.busiestUserRate() : 0);
-            tally.pollerSeconds += settings.provisioned() ? allowed / INVOKES_PER_POLLER * TICK : 0;
+            if (settings.provisioned()) {
+                // The minimum pollers run, and are billed, whether or not the queue has ever had a message;
+                // those with nothing to carry still long-poll, and every receive is a billed SQS request.
+                tally.pollerSeconds += pollers * TICK;
+                double carrying = served / TICK / pollerMessagesPerSecond(load.messageBytes());
+                tally.sqsRequests += Math.max(0, pollers - carrying) * TICK / LONG_POLL_SECONDS;
+            }
             tally.served += served;
             if ((ticks + 1) % Math.round(1 / TICK) == 0) {
                 seconds.add(tally.second(seconds.size(), backlogRecords));
@@ -353,6 +390,14 @@ public final class Simulation {
         }
         return new Result(settings, load, instance, seconds, coldStarts, initGbSeconds, limitsFirstAt, limitSeconds, backlogRecords <= 1e-6,
                 timeoutBound);
+    }
+
+    /**
+     * Messages a provisioned poller carries a second: 1 MB of them, or 10 receives of at most 10, whichever is
+     * fewer. Small updates meet the calls first: one poller moves about 100 a second, not 10,000.
+     */
+    static double pollerMessagesPerSecond(double messageBytes) {
+        return Math.min(POLLER_BYTES_PER_SECOND / messageBytes, POLLER_CALLS_PER_SECOND * MESSAGES_PER_SQS_CALL);
     }
 
     /** What one second's ticks add up to. */

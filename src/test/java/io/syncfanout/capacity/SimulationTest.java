@@ -82,7 +82,37 @@ class SimulationTest {
         Load large = new Load("large", new double[] { 400 }, 400, 1, 1, 50_000, 1);
         Result result = new Simulation(ONE_SECOND, standard(10, 0, null).withPollers(2, 2), large).run();
         assertEquals(10.5, result.drainedAt(), 1.0);
-        assertEquals("poller throughput (1 MB/s each)", result.mainLimit());
+        assertEquals("poller throughput (20 updates/s each: 1 MB/s, or 10 receives of 10)", result.mainLimit());
+    }
+
+    @Test
+    void aProvisionedPollerReceivesAtMostTenBatchesOfTenASecond() {
+        // 2 pollers, 20 invocations at once of up to 100 records: 2,000 records a second by the instance, and 600-byte
+        // updates are far under 1 MB/s (1,666 a second a poller); but a poller makes at most 10 receives a second, of
+        // at most 10 messages each: 200 a second for two, so 2,000 records take 10 s, not 1.
+        Result result = new Simulation(ONE_SECOND, standard(100, 1, null).withPollers(2, 2), burst(2_000, 2_000)).run();
+        assertEquals(10.5, result.drainedAt(), 1.0);
+        assertEquals("poller throughput (100 updates/s each: 1 MB/s, or 10 receives of 10)", result.mainLimit());
+        // 100,000 updates a second of 250 bytes need 1,000 pollers: the calls, not the bytes (4,000 a poller), bind.
+        assertEquals(1_000, 100_000 / Simulation.pollerMessagesPerSecond(250), 1e-9);
+    }
+
+    @Test
+    void provisionedModesFloorCostsItsTwoPollersAndTheirLongPollsEvenWithNothingToCarry() {
+        // 2 pollers a month: 2 × 720 h × $0.00925 = $13.32; each long-polls an empty queue every 20 s:
+        // 2 × 2,592,000 s / 20 = 259,200 receives, $0.10 at $0.40 a million.
+        Result idle = new Simulation(ONE_SECOND, standard(10, 0, null).withPollers(2, 2), steady(0, 100)).run();
+        Simulation.Cost month = idle.monthlyAtSteadyRate();
+        assertEquals(13.32, month.pollers(), 1e-6);
+        assertEquals(259_200, month.sqsRequests(), 1e-3);
+        assertEquals(259_200 * 0.4e-6, month.sqs(), 1e-9);
+    }
+
+    @Test
+    void standardQueueRequestsCostLessPastOneHundredBillionAMonth() {
+        // 250 billion: 100 at $0.40 a million, 100 at $0.30, 50 at $0.24.
+        assertEquals(40_000 + 30_000 + 12_000, Prices.sqsStandardMonth(250e9), 1e-6);
+        assertEquals(40_000 * 0.5, Prices.sqsStandardMonth(50e9), 1e-6);
     }
 
     @Test

@@ -41,6 +41,11 @@ public record TriggerSettings(boolean fifo, String build, int memoryMb, int batc
         return new TriggerSettings(false, "native", 512, 1_000, 1, 100, null, null, 30, 1_000);
     }
 
+    /** infra/'s provisioned_pollers defaults: 2 to 1,000 (1,000 pollers carry 100,000 small updates a second). */
+    public static TriggerSettings moduleProvisionedDefaults() {
+        return moduleDefaults().withPollers(2, 1_000);
+    }
+
     /** infra/'s defaults before the capacity model: maximum_concurrency 10. */
     public static TriggerSettings formerDefaults() {
         return moduleDefaults().withMaximumConcurrency(10);
