@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -28,6 +27,7 @@ import io.syncfanout.plan.ChannelQueue;
 import io.syncfanout.plan.PlannedItem;
 import io.syncfanout.plan.PublishPlan;
 import io.syncfanout.pubnub.Deadline;
+import io.syncfanout.pubnub.PublishAttempts;
 import io.syncfanout.pubnub.PublishFailure;
 import io.syncfanout.pubnub.PublishPacing;
 import io.syncfanout.pubnub.Publisher;
@@ -251,27 +251,27 @@ public class PublishDispatcher {
 
         private void start(Channel channel, ChannelBatch batch) {
             awaiting.add(batch);
-            AtomicInteger attempts = new AtomicInteger();
+            PublishAttempts attempts = new PublishAttempts();
             long startNanos = System.nanoTime();
             try {
                 gateway.publish(batch.channel(), batch.body(), deadline, attempts).subscribe().with(
-                        ack -> completions.add(new Completion(channel, batch, attempts.get(), null, startNanos)),
-                        failure -> completions.add(new Completion(channel, batch, attempts.get(), failure, startNanos)));
+                        ack -> completions.add(new Completion(channel, batch, attempts, null, startNanos)),
+                        failure -> completions.add(new Completion(channel, batch, attempts, failure, startNanos)));
             } catch (RuntimeException failure) {
                 // Guards fail the Uni, but nothing thrown here may take the invocation down.
-                completions.add(new Completion(channel, batch, attempts.get(), failure, startNanos));
+                completions.add(new Completion(channel, batch, attempts, failure, startNanos));
             }
         }
 
         private void settle(Completion done) {
             ChannelBatch batch = done.batch;
-            retries += Math.max(0, done.attempts - 1);
+            retries += Math.max(0, done.attempts() - 1);
             if (done.failure == null) {
                 publishes++;
                 bytes += batch.body().length;
                 latenciesMs.add((System.nanoTime() - done.startNanos) / 1_000_000);
                 ledger.deliver(batch.records());
-                LOG.debugf("published %s after %s", batch, plural(done.attempts, "attempt"));
+                LOG.debugf("published %s after %s", batch, plural(done.attempts(), "attempt"));
                 return;
             }
             if (done.failure instanceof PublishFailure.Rejected rejected && rejected.isPayloadTooLarge()
@@ -284,9 +284,11 @@ public class PublishDispatcher {
                 LOG.infof("PubNub refused %s as too large (HTTP 413); publishing it in two halves", batch);
                 return;
             }
+            String last = describe(done.failure);
             String reason = "publish to " + batch.channel()
-                    + (done.attempts == 0 ? " not attempted: " : " failed after " + plural(done.attempts, "attempt") + ": ")
-                    + describe(done.failure);
+                    + (done.attempts() == 0 ? " not attempted: " : " failed after " + plural(done.attempts(), "attempt") + ": ") + last
+                    + done.tries.unanswered().filter(why -> !why.equals(last))
+                            .map(why -> "; an earlier attempt went unanswered (" + why + "), so PubNub may have it").orElse("");
             for (SqsRecord record : batch.records()) {
                 ledger.fail(record, kindOf(done.failure), reason);
             }
@@ -334,7 +336,10 @@ public class PublishDispatcher {
         return "unexpected " + failure.getClass().getSimpleName();
     }
 
-    private record Completion(Channel channel, ChannelBatch batch, int attempts, Throwable failure, long startNanos) {
+    private record Completion(Channel channel, ChannelBatch batch, PublishAttempts tries, Throwable failure, long startNanos) {
+        int attempts() {
+            return tries.get();
+        }
     }
 
     /** One channel's items still to publish. */

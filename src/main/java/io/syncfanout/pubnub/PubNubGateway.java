@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -84,7 +83,7 @@ public class PubNubGateway implements Publisher {
     @CircuitBreaker(requestVolumeThreshold = 40, failureRatio = 0.75, delay = 5_000, successThreshold = 3,
             failOn = PublishFailure.Outage.class)
     @Timeout(2000)
-    public Uni<PublishAck> publish(String channel, byte[] body, Deadline deadline, AtomicInteger attempts) {
+    public Uni<PublishAck> publish(String channel, byte[] body, Deadline deadline, PublishAttempts attempts) {
         // Amendment 18: an attempt starts while the floor is left, with its timeout cut to what is left.
         Duration left = deadline.remaining();
         if (left.compareTo(minAttempt) < 0) {
@@ -116,6 +115,12 @@ public class PubNubGateway implements Publisher {
         return answer
                 .onFailure(failure -> !(failure instanceof PublishFailure))
                 .transform(failure -> connectionFailure(failure, attempt, thisAttempt))
+                .onFailure(PublishFailure.class).invoke(failure -> {
+                    // Sent, perhaps answered, the answer lost: PubNub may have the message.
+                    if (mayHaveArrived((PublishFailure) failure)) {
+                        attempts.unanswered(failure.getMessage());
+                    }
+                })
                 .map(response -> read(response, deadline, attempt));
     }
 
@@ -172,6 +177,13 @@ public class PubNubGateway implements Publisher {
             }
         }
         return false;
+    }
+
+    /** Timeouts and dropped connections; never a refused connection (nothing was sent) or an answer read. */
+    private static boolean mayHaveArrived(PublishFailure failure) {
+        return failure instanceof PublishFailure.StaleConnection || failure.getClass() == PublishFailure.Retryable.class
+                && failure.getMessage().startsWith("no answer") || failure instanceof PublishFailure.Outage
+                && failure.getMessage().startsWith("connection error") && !failure.getMessage().contains("refused");
     }
 
     private static boolean isRefused(Throwable failure) {

@@ -102,6 +102,14 @@ public final class Benchmarks {
             TlsBenchmark.main(args);
             return;
         }
+        if (Arrays.asList(args).contains("--memory-headroom")) {
+            MemoryHeadroomBenchmark.main(args);
+            return;
+        }
+        if (Arrays.asList(args).contains("--h2-servers")) {
+            Http2ServersBenchmark.main(args);
+            return;
+        }
         if (Arrays.asList(args).contains("--capacity")) {
             CapacityBenchmark.main(args);
             return;
@@ -365,6 +373,29 @@ public final class Benchmarks {
         List<Run> sorted = new ArrayList<>(runs);
         sorted.sort((a, b) -> Double.compare(a.ownSeconds(), b.ownSeconds()));
         return sorted.get(sorted.size() / 2);
+    }
+
+    /** One warm invocation as the TLS benchmarks measure it: the function's own seconds, records failed, CPU milliseconds. */
+    record Warm(double ownSeconds, int failed, long cpuMillis) {
+    }
+
+    /** {@code runs} warm invocations of {@code event}, each measured by its own summary line and the process's CPU. */
+    static List<Warm> warmRuns(LambdaRuntimeApi runtimeApi, LambdaProcess function, String event, int runs) throws Exception {
+        List<Warm> warm = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            int before = summaries(function.output()).size();
+            long cpu0 = cpuMillis(function.pid());
+            HttpResponse<String> answer = runtimeApi.invoke(event, function);
+            long cpu = cpuMillis(function.pid()) - cpu0;
+            warm.add(new Warm(ownMillisAfter(function, before) / 1e3, failedRecords(answer.body()), cpu));
+        }
+        return warm;
+    }
+
+    /** The protocol the function's last summary names ({@code protocol=h2}), or {@code ?}. */
+    static String protocol(LambdaProcess function) {
+        return function.output().stream().filter(l -> l.contains("protocol=")).reduce((a, b) -> b)
+                .map(l -> l.replaceAll(".*protocol=([^ \"]+).*", "$1")).orElse("?");
     }
 
     /** How many records an answer reports in {@code batchItemFailures}. */

@@ -94,7 +94,11 @@ public final class TlsBenchmark {
         Files.createDirectories(Benchmarks.RESULTS);
         Benchmarks.JSON.writerWithDefaultPrettyPrinter().writeValue(Benchmarks.RESULTS.resolve("tls.json").toFile(),
                 Map.of("date", LocalDate.now().toString(), "latencyMs", latencyMs, "rows", rows));
-        Files.writeString(Path.of("docs/benchmarks-tls.md"), report(rows, quick));
+        // The HTTP/2 servers' section (./bench --h2-servers) and the reading written after it stay.
+        Path doc = Path.of("docs/benchmarks-tls.md");
+        String old = Files.exists(doc) ? Files.readString(doc) : "";
+        int begin = old.indexOf(Http2ServersBenchmark.BEGIN);
+        Files.writeString(doc, begin < 0 ? report(rows, quick) : report(rows, quick) + "\n" + old.substring(begin));
         log("wrote docs/benchmarks/tls.json and docs/benchmarks-tls.md");
     }
 
@@ -119,22 +123,15 @@ public final class TlsBenchmark {
             cold.sort((a, b) -> Double.compare(a[0], b[0]));
             double[] coldMedian = cold.get(cold.size() / 2);
 
-            List<double[]> warm = new ArrayList<>();
+            List<Benchmarks.Warm> warm = new ArrayList<>();
             long transactions = 0;
             int publishes = 0;
-            String protocol = "?";
+            String protocol;
             try (LambdaProcess function = LambdaProcess.start(zip, work, runtimeApi.address(), LambdaProcess.HANDLER, env, size)) {
-                for (int i = 0; i < 2; i++) {
-                    runtimeApi.invoke(w1.event(), function);
-                }
+                Benchmarks.warmRuns(runtimeApi, function, w1.event(), 2);
                 for (int i = 0; i < (quick ? 2 : 5); i++) {
                     standIn.resetRequests();
-                    int before = Benchmarks.summaries(function.output()).size();
-                    long cpu0 = Benchmarks.cpuMillis(function.pid());
-                    HttpResponse<String> answer = runtimeApi.invoke(w1.event(), function);
-                    long cpu = Benchmarks.cpuMillis(function.pid()) - cpu0;
-                    long own = Benchmarks.ownMillisAfter(function, before);
-                    warm.add(new double[] { own / 1e3, Benchmarks.failedRecords(answer.body()), cpu });
+                    warm.addAll(Benchmarks.warmRuns(runtimeApi, function, w1.event(), 1));
                     transactions = 0;
                     publishes = 0;
                     for (ServeEvent served : standIn.getAllServeEvents()) {
@@ -144,14 +141,13 @@ public final class TlsBenchmark {
                         }
                     }
                 }
-                protocol = function.output().stream().filter(l -> l.contains("protocol=")).reduce((a, b) -> b)
-                        .map(l -> l.replaceAll(".*protocol=([^ \"]+).*", "$1")).orElse("?");
+                protocol = Benchmarks.protocol(function);
             }
-            warm.sort((a, b) -> Double.compare(a[0], b[0]));
-            double[] warmMedian = warm.get(warm.size() / 2);
+            warm.sort((a, b) -> Double.compare(a.ownSeconds(), b.ownSeconds()));
+            Benchmarks.Warm warmMedian = warm.get(warm.size() / 2);
             long onePerRecord = w1.bodies().stream().mapToLong(b -> startedBlocks(b.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)).sum();
-            Row row = new Row(build, memoryMb, transport.key, coldMedian[0], (int) coldMedian[1], warmMedian[0], (int) warmMedian[1],
-                    Math.round(warmMedian[2] * 10_000 / w1.records()), publishes, transactions, onePerRecord, w1.records(), protocol);
+            Row row = new Row(build, memoryMb, transport.key, coldMedian[0], (int) coldMedian[1], warmMedian.ownSeconds(), warmMedian.failed(),
+                    Math.round(warmMedian.cpuMillis() * 10_000.0 / w1.records()), publishes, transactions, onePerRecord, w1.records(), protocol);
             log("%s, %d MB, %s: cold W1 %.2f s (%d failed), warm %.2f s (%d failed), %d ms CPU per 10,000 records, %s, %d publishes, "
                     + "%d PubNub transactions (%d one publish per record)", build, memoryMb, transport.key, row.coldSeconds, row.coldFailed,
                     row.warmSeconds, row.warmFailed, row.cpuMillisPer10k, row.protocol, row.publishes, row.transactions,

@@ -164,6 +164,28 @@ class PublishDispatcherTest {
         assertTrue(reasons(result).contains("not attempted: the test's deadline ran out"), () -> reasons(result));
     }
 
+    /**
+     * Section 4 allows a record PubNub has to be reported failed only when its answer was lost. When a later
+     * attempt then fails for another reason, the reason says so: the record may be delivered already.
+     */
+    @Test
+    void aPublishWhoseEarlierAttemptWentUnansweredSaysPubNubMayHaveIt() {
+        Batch batch = batch(1);
+        Publisher lostThenRefused = (channel, body, deadline, attempts) -> {
+            attempts.incrementAndGet();
+            attempts.unanswered("connection error: HttpClosedException: Connection was closed");
+            attempts.incrementAndGet();
+            return Uni.createFrom().failure(new io.syncfanout.pubnub.PublishFailure.Rejected(400, "HTTP 400: Invalid JSON"));
+        };
+
+        DispatchResult result = dispatch(lostThenRefused, batch, deadlineIn(Duration.ofSeconds(5)));
+
+        assertEquals(1, result.ledger().failed().size());
+        assertEquals("publish to user.u0.sync failed after 2 attempts: HTTP 400: Invalid JSON; an earlier attempt went unanswered "
+                + "(connection error: HttpClosedException: Connection was closed), so PubNub may have it",
+                result.ledger().reason(result.ledger().failed().get(0)));
+    }
+
     private static Deadline deadlineIn(Duration duration) {
         return new Deadline(System.nanoTime() + duration.toNanos(), "the test's deadline");
     }

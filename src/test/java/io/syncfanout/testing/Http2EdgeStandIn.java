@@ -91,7 +91,7 @@ public class Http2EdgeStandIn implements QuarkusTestResourceLifecycleManager {
             Map<String, String> config = new HashMap<>(PubNubStandIn.Transport.HTTPS_H2.functionConfig());
             config.putAll(SuiteRuntimeApi.config());
             config.put("pubnub.origin", "https://127.0.0.1:" + port);
-            config.put("pubnub.http2", "true"); // the function's HTTP/2 is opt-in
+            config.put("pubnub.http2", "true"); // the default, said here because these suites are about it
             config.put("pubnub.publish-key", "test-pub");
             config.put("pubnub.subscribe-key", "test-sub");
             return config;

@@ -44,11 +44,14 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
      * ({@code front=tcp}): what a network does to connections. A {@code @StandIn TcpFront} field receives it.
      */
     public static final String FRONT = "front";
+    /** The resource argument naming this suite's transport ({@code https-http1}, say), whatever {@code standin.transport} says. */
+    public static final String TRANSPORT = "transport";
 
     private WireMockServer server;
     private TcpFront front;
     private boolean keys = true;
     private boolean withFront;
+    private Transport transport;
     private String secretKey;
 
     @Override
@@ -56,12 +59,13 @@ public class PubNubStandIn implements QuarkusTestResourceLifecycleManager {
         keys = !"elsewhere".equals(initArgs.get(KEYS));
         secretKey = initArgs.get(SECRET_KEY);
         withFront = "tcp".equals(initArgs.get(FRONT));
+        transport = initArgs.containsKey(TRANSPORT) ? Transport.of(initArgs.get(TRANSPORT)) : null;
     }
 
     @Override
     public Map<String, String> start() {
         FAULTS.enabled(false);
-        Transport transport = Transport.configured();
+        Transport transport = this.transport == null ? Transport.configured() : this.transport;
         server = newServer(0, FAULTS, transport, secretKey);
         server.start();
         Map<String, String> config = new HashMap<>(transport.functionConfig());
