@@ -108,7 +108,6 @@ if (fn && /PUBNUB_(PUBLISH|SUBSCRIBE|SECRET|AUTH)_KEY"\s*:/.test(text(fn.environ
 // The alarm and the dashboard read the metrics where the function writes them: one variable, no literal.
 if (/"SyncFanout"|= *\\?"SyncFanout/.test(fs.readFileSync(path.join(root, 'main.tf'), 'utf8'))) fail('main.tf names the metrics namespace literally: use var.metrics_namespace');
 if (fn && !/SYNC_METRICS_NAMESPACE\s*=\s*var\.metrics_namespace\b/.test(text(fn.environment))) fail('the function must write its metrics to var.metrics_namespace');
-if (fn && !text(fn.depends_on).includes('aws_ssm_parameter.pubnub_key')) fail('the function must depend on the key parameters: a version published while a key is rotated must read the new one');
 
 // 6. Event source mapping: partial batch responses and the knobs.
 const esm = one('aws_lambda_event_source_mapping', 'source');

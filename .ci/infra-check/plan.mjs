@@ -73,6 +73,20 @@ export async function planModule(moduleRoot) {
       }
       if (!runs.length) problems.push({ at: label, message: `${label}: terraform test ran no run block (${t.stderr.trim()})`, severity: 'error' });
     }
+    // The order the deploy relies on, as Terraform plans it: tests/ordering.json's edges in the plan's graph.
+    const ordering = path.join(moduleRoot, path.relative(work, dir), 'tests', 'ordering.json');
+    if (fs.existsSync(ordering)) {
+      const graph = spawnSync(terraform, ['graph', '-type=plan'], { cwd: dir, encoding: 'utf8', env: terraformEnv() }).stdout ?? '';
+      for (const { then, first, why } of JSON.parse(fs.readFileSync(ordering, 'utf8')).edges) {
+        const node = (address) => {
+          const [type, name] = address.split('.');
+          return `terraform_data.${type}__${name}`;
+        };
+        const edge = `"[root] ${node(then)} (expand)" -> "[root] ${node(first)} (expand)"`;
+        if (graph.includes(edge)) report.push(`${label}: plan orders ${first} before ${then}`);
+        else problems.push({ at: label, message: `${label}: the plan does not order ${first} before ${then}: ${why}`, severity: 'error' });
+      }
+    }
     // A folder with neither tests nor .tfvars is planned with its variables' defaults.
     const varFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.tfvars'));
     if (!varFiles.length && !fs.existsSync(path.join(dir, 'tests'))) {

@@ -108,19 +108,12 @@ public class PubNubGateway implements Publisher {
         Redaction attempt = signature == null ? redaction : redaction.withAttempt(signature, timestamp);
         Uni<Response> answer = api.publish(path, encodedUuid, "1", encodedAuth, timestamp, signature, body);
         if (left.compareTo(attemptTimeout) < 0) {
-            answer = answer.ifNoItem().after(left).failWith(() -> new PublishFailure.Retryable("no answer from PubNub within the "
-                    + left.toMillis() + " ms left before " + deadline.description() + " ran out"));
+            answer = answer.ifNoItem().after(left).failWith(() -> unanswered(attempts, new PublishFailure.Retryable("no answer from PubNub "
+                    + "within the " + left.toMillis() + " ms left before " + deadline.description() + " ran out")));
         }
-        int thisAttempt = attempts.get();
         return answer
                 .onFailure(failure -> !(failure instanceof PublishFailure))
-                .transform(failure -> connectionFailure(failure, attempt, thisAttempt))
-                .onFailure(PublishFailure.class).invoke(failure -> {
-                    // Sent, perhaps answered, the answer lost: PubNub may have the message.
-                    if (mayHaveArrived((PublishFailure) failure)) {
-                        attempts.unanswered(failure.getMessage());
-                    }
-                })
+                .transform(failure -> connectionFailure(failure, attempt, attempts))
                 .map(response -> read(response, deadline, attempt));
     }
 
@@ -145,13 +138,14 @@ public class PubNubGateway implements Publisher {
      * A request that got no answer. A refused connection is PubNub's outage, and so is one closed or
      * reset under a retry; under a first attempt it is most likely a pooled connection that went stale
      * while idle, tried again at once. Anything else (a connect timeout on a starved CPU, a TLS or
-     * name lookup failure) is retried without counting.
+     * name lookup failure) is retried without counting. A timeout and a dropped connection may have
+     * lost an answer: the attempt is noted as unanswered.
      */
-    private PublishFailure connectionFailure(Throwable failure, Redaction redaction, int attempt) {
+    private PublishFailure connectionFailure(Throwable failure, Redaction redaction, PublishAttempts attempts) {
         if (isReadTimeout(failure)) {
             // The REST client's read timeout (the attempt timeout too): the same failure as @Timeout's.
-            return new PublishFailure.Retryable("no answer from PubNub within the " + attemptTimeout.toMillis()
-                    + " ms attempt timeout (sync.publish.attempt-timeout-ms)");
+            return unanswered(attempts, new PublishFailure.Retryable("no answer from PubNub within the " + attemptTimeout.toMillis()
+                    + " ms attempt timeout (sync.publish.attempt-timeout-ms)"));
         }
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause
@@ -164,9 +158,15 @@ public class PubNubGateway implements Publisher {
             return new PublishFailure.Outage(reason);
         }
         if (isClosedOrReset(failure)) {
-            return attempt == 1 ? new PublishFailure.StaleConnection(reason) : new PublishFailure.Outage(reason);
+            return unanswered(attempts, attempts.get() == 1 ? new PublishFailure.StaleConnection(reason) : new PublishFailure.Outage(reason));
         }
         return new PublishFailure.Retryable(reason);
+    }
+
+    /** The request went out and its answer, if any, was lost: PubNub may have the message. */
+    private static PublishFailure unanswered(PublishAttempts attempts, PublishFailure failure) {
+        attempts.unanswered(failure.getMessage());
+        return failure;
     }
 
     private static boolean isReadTimeout(Throwable failure) {
@@ -177,13 +177,6 @@ public class PubNubGateway implements Publisher {
             }
         }
         return false;
-    }
-
-    /** Timeouts and dropped connections; never a refused connection (nothing was sent) or an answer read. */
-    private static boolean mayHaveArrived(PublishFailure failure) {
-        return failure instanceof PublishFailure.StaleConnection || failure.getClass() == PublishFailure.Retryable.class
-                && failure.getMessage().startsWith("no answer") || failure instanceof PublishFailure.Outage
-                && failure.getMessage().startsWith("connection error") && !failure.getMessage().contains("refused");
     }
 
     private static boolean isRefused(Throwable failure) {
