@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -72,20 +71,9 @@ public final class CapacityBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Integer> sizes = List.of(128, 256, 512, 1024, 1769);
-        List<String> builds = List.of("native", "jvm");
-        boolean quick = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--capacity" -> { }
-                case "--memory" -> sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
-                case "--builds" -> builds = List.of(args[++i].split(","));
-                case "--quick" -> quick = true;
-                default -> throw new IllegalArgumentException(
-                        "usage: ./bench --capacity [--memory 128,256,512,1024,1769] [--builds native,jvm] [--quick]");
-            }
-        }
-        new CapacityBenchmark(System.out, sizes, builds, quick).run();
+        SizesAndBuilds o = SizesAndBuilds.parse(args, "--capacity", List.of(128, 256, 512, 1024, 1769),
+                "./bench --capacity [--memory 128,256,512,1024,1769] [--builds native,jvm] [--quick]");
+        new CapacityBenchmark(System.out, o.sizes(), o.builds(), o.quick()).run();
         System.exit(0);
     }
 

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,19 +56,9 @@ public final class Http2ServersBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Integer> sizes = List.of(512, 1024);
-        List<String> builds = List.of("native", "jvm");
-        boolean quick = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--h2-servers" -> { }
-                case "--memory" -> sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
-                case "--builds" -> builds = List.of(args[++i].split(","));
-                case "--quick" -> quick = true;
-                default -> throw new IllegalArgumentException("usage: ./bench --h2-servers [--memory 512,1024] [--builds native,jvm] [--quick]");
-            }
-        }
-        new Http2ServersBenchmark(System.out, sizes, builds, quick).run();
+        SizesAndBuilds o = SizesAndBuilds.parse(args, "--h2-servers", List.of(512, 1024),
+                "./bench --h2-servers [--memory 512,1024] [--builds native,jvm] [--quick]");
+        new Http2ServersBenchmark(System.out, o.sizes(), o.builds(), o.quick()).run();
         System.exit(0);
     }
 

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,19 +54,8 @@ public final class TlsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Integer> sizes = List.of(512, 1024);
-        List<String> builds = List.of("native", "jvm");
-        boolean quick = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--tls" -> { }
-                case "--memory" -> sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
-                case "--builds" -> builds = List.of(args[++i].split(","));
-                case "--quick" -> quick = true;
-                default -> throw new IllegalArgumentException("usage: ./bench --tls [--memory 512,1024] [--builds jvm,native] [--quick]");
-            }
-        }
-        new TlsBenchmark(System.out, sizes, builds, quick).run();
+        SizesAndBuilds o = SizesAndBuilds.parse(args, "--tls", List.of(512, 1024), "./bench --tls [--memory 512,1024] [--builds jvm,native] [--quick]");
+        new TlsBenchmark(System.out, o.sizes(), o.builds(), o.quick()).run();
         System.exit(0);
     }
 
