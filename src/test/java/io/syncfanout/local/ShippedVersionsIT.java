@@ -36,7 +36,7 @@ class ShippedVersionsIT {
         for (Map.Entry<String, String> family : FAMILIES.entrySet()) {
             String pinned = property(pom, family.getValue());
             // Two jars of these families keep lines of their own: jackson-annotations is versioned by its minor
-            // alone since 2.20 ("2.21"), and netty-tcnative by 2.0.x (pom.xml leaves it out; a later Vert.x may not).
+            // alone since 2.20 ("2.21"), and netty-tcnative by 2.0.x (Vert.x brings it from 4.5.28 on).
             List<String> found = jars.stream().filter(j -> j.replaceFirst("^modified-", "").startsWith(family.getKey()))
                     .filter(j -> !j.startsWith("com.fasterxml.jackson.core.jackson-annotations-") && !j.startsWith("io.netty.netty-tcnative-"))
                     .toList();
