@@ -80,7 +80,17 @@ public class SyncFanoutFunction {
                     config.timeBudget(), RequestIdStreamHandler.class.getName() + "::handleRequest");
         }
         warnIfNoAttemptFits(deadline, records.size());
+        // Overlapping invocations share the circuit and the pacing on purpose; the rest is their own.
         circuit.beginInvocation();
+        try {
+            return publish(records, deadline, start, deadlineMissing);
+        } finally {
+            circuit.endInvocation();
+        }
+    }
+
+    /** Reads, plans and publishes the batch, and answers with what SQS must deliver again. */
+    private SQSBatchResponse publish(List<SqsRecord> records, Deadline deadline, long start, boolean deadlineMissing) {
         int circuitOpenedBefore = circuit.timesOpened();
         PublishPacing.Totals pacingBefore = pacing.totals();
         NegotiatedProtocol.Counts protocolBefore = NegotiatedProtocol.counts();

@@ -18,7 +18,8 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
  * Within an invocation, an outage fails the rest of the batch fast. The next invocation, whenever it
  * starts, gives PubNub a fresh try (contract, amendment 2: an invocation that starts after PubNub
  * has recovered publishes normally), and a still-running outage opens the circuit again within a
- * round of publishes. Records are never reported failed on an earlier invocation's word.
+ * round of publishes. Records are never reported failed on an earlier invocation's word; an
+ * invocation still running may share its evidence ({@link #beginInvocation()}).
  */
 @Singleton
 public class PublishCircuit {
@@ -29,6 +30,8 @@ public class PublishCircuit {
 
     private final CircuitBreakerMaintenance circuits;
     private final AtomicInteger opened = new AtomicInteger();
+    /** Invocations running in this process now. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public PublishCircuit(CircuitBreakerMaintenance circuits) {
         this.circuits = circuits;
@@ -48,17 +51,30 @@ public class PublishCircuit {
     }
 
     /**
-     * As an invocation starts: whatever an earlier invocation saw, PubNub gets a fresh try. A closed
-     * circuit is reset too, so that failures counted by an earlier invocation never leave this one a
-     * failure away from opening.
+     * As an invocation starts on an instance where none is running: whatever an earlier invocation
+     * saw, PubNub gets a fresh try. A closed circuit is reset too, so that failures counted by an
+     * earlier invocation never leave this one a failure away from opening.
+     * <p>
+     * Where invocations overlap (Lambda Managed Instances run many in one process), the circuit is
+     * shared on purpose and left as it is: its window is live evidence of PubNub's health, and
+     * emptying it would let one invocation's start hide another's outage. It still never outlives
+     * an outage by more than its 5 s delay (amendment 2). Every call is paired with {@link #endInvocation()}.
      */
     public void beginInvocation() {
+        if (inFlight.getAndIncrement() > 0) {
+            return;
+        }
         CircuitBreakerState state = circuits.currentState(NAME);
         circuits.reset(NAME);
         if (state != CircuitBreakerState.CLOSED) {
             LOG.infof("PubNub circuit breaker '%s' is now CLOSED for a new invocation (it was %s): publishing normally "
                     + "until PubNub fails again", NAME, state);
         }
+    }
+
+    /** As an invocation answers, however it ends. */
+    public void endInvocation() {
+        inFlight.decrementAndGet();
     }
 
     public boolean isOpen() {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Builds SQS events shaped as Lambda delivers them, for posting to the mock event server. */
@@ -17,17 +18,24 @@ public final class SqsEvents {
 
     private final List<Map<String, Object>> records = new ArrayList<>();
     private final String queueArn;
+    private final String idPrefix;
 
-    private SqsEvents(String queueArn) {
+    private SqsEvents(String queueArn, String idPrefix) {
         this.queueArn = queueArn;
+        this.idPrefix = idPrefix;
     }
 
     public static SqsEvents standard() {
-        return new SqsEvents("arn:aws:sqs:eu-west-1:123456789012:sync-updates");
+        return standard("m");
+    }
+
+    /** Records whose messageIds start {@code idPrefix}, told apart from other events' in one process. */
+    public static SqsEvents standard(String idPrefix) {
+        return new SqsEvents("arn:aws:sqs:eu-west-1:123456789012:sync-updates", idPrefix);
     }
 
     public static SqsEvents fifo() {
-        return new SqsEvents("arn:aws:sqs:eu-west-1:123456789012:sync-updates.fifo");
+        return new SqsEvents("arn:aws:sqs:eu-west-1:123456789012:sync-updates.fifo", "m");
     }
 
     /** Adds a record; returns its SQS messageId ({@code m<index>}). */
@@ -36,7 +44,7 @@ public final class SqsEvents {
     }
 
     public String add(String body, String messageGroupId) {
-        String messageId = "m" + records.size();
+        String messageId = idPrefix + records.size();
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("ApproximateReceiveCount", "1");
         attributes.put("SentTimestamp", "1764237600000");
@@ -63,6 +71,27 @@ public final class SqsEvents {
 
     public int size() {
         return records.size();
+    }
+
+    /** The event as the function receives it, for calling it directly (several at once, in one process). */
+    @SuppressWarnings("unchecked")
+    public SQSEvent event() {
+        List<SQSEvent.SQSMessage> messages = new ArrayList<>();
+        for (Map<String, Object> record : records) {
+            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+            message.setMessageId((String) record.get("messageId"));
+            message.setReceiptHandle((String) record.get("receiptHandle"));
+            message.setBody((String) record.get("body"));
+            message.setAttributes((Map<String, String>) record.get("attributes"));
+            message.setMd5OfBody((String) record.get("md5OfBody"));
+            message.setEventSource((String) record.get("eventSource"));
+            message.setEventSourceArn((String) record.get("eventSourceARN"));
+            message.setAwsRegion((String) record.get("awsRegion"));
+            messages.add(message);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(messages);
+        return event;
     }
 
     public String json() {
