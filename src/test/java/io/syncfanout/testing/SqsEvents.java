@@ -9,12 +9,19 @@ import java.util.List;
 import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** Builds SQS events shaped as Lambda delivers them, for posting to the mock event server. */
 public final class SqsEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectReader EVENT_READER = JsonMapper.builder()
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES).build().readerFor(SQSEvent.class);
+    /** The messageIds' prefix unless a test asks for its own. */
+    private static final String ID_PREFIX = "m";
 
     private final List<Map<String, Object>> records = new ArrayList<>();
     private final String queueArn;
@@ -26,7 +33,7 @@ public final class SqsEvents {
     }
 
     public static SqsEvents standard() {
-        return standard("m");
+        return standard(ID_PREFIX);
     }
 
     /** Records whose messageIds start {@code idPrefix}, told apart from other events' in one process. */
@@ -35,10 +42,10 @@ public final class SqsEvents {
     }
 
     public static SqsEvents fifo() {
-        return new SqsEvents("arn:aws:sqs:eu-west-1:123456789012:sync-updates.fifo", "m");
+        return new SqsEvents("arn:aws:sqs:eu-west-1:123456789012:sync-updates.fifo", ID_PREFIX);
     }
 
-    /** Adds a record; returns its SQS messageId ({@code m<index>}). */
+    /** Adds a record; returns its SQS messageId ({@code <prefix><index>}, {@code m0} by default). */
     public String add(String body) {
         return add(body, null);
     }
@@ -73,25 +80,16 @@ public final class SqsEvents {
         return records.size();
     }
 
-    /** The event as the function receives it, for calling it directly (several at once, in one process). */
-    @SuppressWarnings("unchecked")
+    /**
+     * The event as the function receives it, for calling it directly (several at once, in one process):
+     * read from {@link #json()}, whose names Lambda spells its own way ({@code Records}, {@code eventSourceARN}).
+     */
     public SQSEvent event() {
-        List<SQSEvent.SQSMessage> messages = new ArrayList<>();
-        for (Map<String, Object> record : records) {
-            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-            message.setMessageId((String) record.get("messageId"));
-            message.setReceiptHandle((String) record.get("receiptHandle"));
-            message.setBody((String) record.get("body"));
-            message.setAttributes((Map<String, String>) record.get("attributes"));
-            message.setMd5OfBody((String) record.get("md5OfBody"));
-            message.setEventSource((String) record.get("eventSource"));
-            message.setEventSourceArn((String) record.get("eventSourceARN"));
-            message.setAwsRegion((String) record.get("awsRegion"));
-            messages.add(message);
+        try {
+            return EVENT_READER.readValue(json());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        SQSEvent event = new SQSEvent();
-        event.setRecords(messages);
-        return event;
     }
 
     public String json() {

@@ -6,7 +6,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 /**
  * For {@code @QuarkusTest}s against the shared PubNub stand-in: each test starts from PubNub's own
- * behaviour and an empty journal. (The circuit needs no reset: an invocation that starts with none in flight starts it closed.)
+ * behaviour and an empty journal. (The circuit needs no reset: an invocation that starts with none
+ * in flight starts it closed.)
  */
 public abstract class StandInSuite {
 
