@@ -27,6 +27,7 @@ import io.syncfanout.plan.ChannelQueue;
 import io.syncfanout.plan.PlannedItem;
 import io.syncfanout.plan.PublishPlan;
 import io.syncfanout.pubnub.Deadline;
+import io.syncfanout.pubnub.PubNubBehaviour;
 import io.syncfanout.pubnub.PublishAttempts;
 import io.syncfanout.pubnub.PublishFailure;
 import io.syncfanout.pubnub.PublishPacing;
@@ -104,7 +105,7 @@ public class PublishDispatcher {
         plan.channels().forEach(queue -> run.channels.add(new Channel(queue)));
         run.idle.addAll(run.channels);
         run.go();
-        return new DispatchResult(ledger, run.publishes, run.retries, run.bytes, run.latenciesMs);
+        return new DispatchResult(ledger, run.publishes, run.retries, run.bytes, run.latenciesMs, run.behaviour());
     }
 
     /** One invocation's publishing; only the invocation's thread touches it. */
@@ -123,6 +124,8 @@ public class PublishDispatcher {
         int retries;
         long bytes;
         final List<Long> latenciesMs = new ArrayList<>();
+        /** Every publish this invocation started, answered or not: what PubNub did to them is its own. */
+        final List<PublishAttempts> started = new ArrayList<>();
         /** The deadline left no room for another publish. */
         boolean outOfTime;
         /** A 429 holds new publishes while some channel still has one to start. */
@@ -182,6 +185,14 @@ public class PublishDispatcher {
                     ledger.fail(record, FailureKind.BEHIND_FAILURE, "not published: it waits on a record that was not delivered");
                 }
             }
+        }
+
+        PubNubBehaviour behaviour() {
+            PubNubBehaviour sum = PubNubBehaviour.NONE;
+            for (PublishAttempts attempts : started) {
+                sum = sum.plus(attempts.behaviour());
+            }
+            return sum;
         }
 
         private void settleAndReturn(Completion done) {
@@ -252,6 +263,7 @@ public class PublishDispatcher {
         private void start(Channel channel, ChannelBatch batch) {
             awaiting.add(batch);
             PublishAttempts attempts = new PublishAttempts();
+            started.add(attempts);
             long startNanos = System.nanoTime();
             try {
                 gateway.publish(batch.channel(), batch.body(), deadline, attempts).subscribe().with(

@@ -12,12 +12,12 @@ import io.syncfanout.fanout.FailureKind;
  *
  * @param failedByKind records in {@code batchItemFailures}, by why they are there
  * @param publishLatenciesMs each acknowledged publish's time from first attempt to acknowledgement
- * @param rateLimitedAnswers 429 answers during the invocation
- * @param rateLimitPausedMillis how long those 429s held publishing
- * @param circuitOpened times the circuit breaker opened during the invocation
- * @param circuitOpen whether it was open when the invocation answered
+ * @param rateLimitedAnswers 429 answers to this invocation's attempts
+ * @param rateLimitPausedMillis how long those 429s held publishing (the pacing is the instance's: they held every invocation's)
+ * @param circuitOpened times this invocation's failures opened the circuit breaker
+ * @param circuitOpen whether the circuit breaker (the instance's) was open when the invocation answered
  * @param deadlineMissing run by a Lambda Runtime API without Lambda's deadline read (amendment 17)
- * @param protocol what PubNub's answers came over: {@code h2}, {@code http/1.1}, {@code mixed} or {@code none}
+ * @param protocol what PubNub's answers to this invocation came over: {@code h2}, {@code http/1.1}, {@code mixed} or {@code none}
  */
 record InvocationSummary(int records, int superseded, int duplicates, int publishes, int retries, long bytes,
         Map<FailureKind, Integer> failedByKind, long millis, List<Long> publishLatenciesMs, long rateLimitedAnswers,
@@ -47,7 +47,7 @@ record InvocationSummary(int records, int superseded, int duplicates, int publis
                 .append(" failed=").append(failed());
         failedByKind.forEach((kind, count) -> line.append(' ').append(kind.key()).append('=').append(count));
         return line.append(" rate_limited=").append(rateLimitedAnswers).append(" paused_ms=").append(rateLimitPausedMillis)
-                .append(" circuit=").append(circuitOpen ? "open" : "closed")
+                .append(" circuit_opened=").append(circuitOpened).append(" circuit=").append(circuitOpen ? "open" : "closed")
                 .append(" deadline_missing=").append(deadlineMissing ? 1 : 0).append(" protocol=").append(protocol)
                 .append(" ms=").append(millis)
                 .toString();

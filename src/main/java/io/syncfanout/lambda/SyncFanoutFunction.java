@@ -26,9 +26,8 @@ import io.syncfanout.fanout.PublishDispatcher;
 import io.syncfanout.plan.PublishPlan;
 import io.syncfanout.plan.PublishPlanner;
 import io.syncfanout.pubnub.Deadline;
-import io.syncfanout.pubnub.NegotiatedProtocol;
+import io.syncfanout.pubnub.PubNubBehaviour;
 import io.syncfanout.pubnub.PublishCircuit;
-import io.syncfanout.pubnub.PublishPacing;
 import io.syncfanout.record.ReadResult;
 import io.syncfanout.record.RecordReader;
 import io.syncfanout.record.SqsRecord;
@@ -60,9 +59,6 @@ public class SyncFanoutFunction {
     PublishCircuit circuit;
 
     @Inject
-    PublishPacing pacing;
-
-    @Inject
     SyncConfig config;
 
     @Funq("fanout")
@@ -91,10 +87,6 @@ public class SyncFanoutFunction {
 
     /** Reads, plans and publishes the batch, and answers with what SQS must deliver again. */
     private SQSBatchResponse publish(List<SqsRecord> records, Deadline deadline, long start, boolean deadlineMissing) {
-        int circuitOpenedBefore = circuit.timesOpened();
-        PublishPacing.Totals pacingBefore = pacing.totals();
-        NegotiatedProtocol.Counts protocolBefore = NegotiatedProtocol.counts();
-
         List<ReadResult> read = new ArrayList<>(records.size());
         for (SqsRecord record : records) {
             read.add(reader.read(record));
@@ -118,11 +110,11 @@ public class SyncFanoutFunction {
             }
         }
 
-        PublishPacing.Totals paced = pacing.totals().since(pacingBefore);
+        PubNubBehaviour pubnub = result.pubnub();
         InvocationSummary summary = new InvocationSummary(records.size(), plan.superseded(), plan.duplicates(), result.publishes(),
                 result.retries(), result.bytes(), failedByKind, (System.nanoTime() - start) / 1_000_000, result.publishLatenciesMs(),
-                paced.rateLimitedAnswers(), paced.pausedMillis(), circuit.timesOpened() - circuitOpenedBefore, circuit.isOpen(),
-                deadlineMissing, NegotiatedProtocol.counts().since(protocolBefore).label());
+                pubnub.rateLimitedAnswers(), pubnub.pausedMillis(), pubnub.circuitOpened(), circuit.isOpen(), deadlineMissing,
+                pubnub.protocol());
         logSummary(summary);
         return new SQSBatchResponse(failures);
     }

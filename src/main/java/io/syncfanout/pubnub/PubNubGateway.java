@@ -113,19 +113,25 @@ public class PubNubGateway implements Publisher {
         }
         return answer
                 .onFailure(failure -> !(failure instanceof PublishFailure))
-                .transform(failure -> connectionFailure(failure, attempt, attempts))
-                .map(response -> read(response, deadline, attempt));
+                .transform(failure -> PublishCircuit.failing(connectionFailure(failure, attempt, attempts), attempts))
+                .map(response -> read(response, deadline, attempt, attempts));
     }
 
-    private PublishAck read(Response response, Deadline deadline, Redaction attempt) {
+    private PublishAck read(Response response, Deadline deadline, Redaction attempt, PublishAttempts attempts) {
         PublishResponses responses = attempt == redaction ? this.responses : new PublishResponses(attempt);
+        String protocol = response.getHeaderString(NegotiatedProtocol.HEADER);
+        if (protocol != null) {
+            attempts.answered("h2".equals(protocol));
+        }
         try (response) {
             String body = response.hasEntity() ? response.readEntity(String.class) : "";
             PublishAck ack = responses.read(response.getStatus(), body, response.getHeaderString(HttpHeaders.RETRY_AFTER));
             pacing.acknowledged();
             return ack;
+        } catch (PublishFailure.Outage outage) {
+            throw PublishCircuit.failing(outage, attempts);
         } catch (PublishFailure.RateLimited limited) {
-            pacing.rateLimited(limited.retryAfterMillis());
+            attempts.rateLimited(pacing.rateLimited(limited.retryAfterMillis()));
             long waitNanos = pacing.pauseNanos(limited.retryAfterMillis());
             if (limited.retryAfterMillis() > 0 && !deadline.allows(minAttempt.plusNanos(waitNanos))) {
                 throw new PublishFailure.OutOfTime(limited.getMessage() + "; waiting that long would run past the deadline");

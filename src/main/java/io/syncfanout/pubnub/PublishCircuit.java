@@ -28,6 +28,13 @@ public class PublishCircuit {
     public static final String NAME = "pubnub-publish";
     private static final Logger LOG = Logger.getLogger(PublishCircuit.class);
 
+    /**
+     * The publish whose attempt failed last on this thread with a failure the circuit counts. The
+     * circuit breaker records a failure, and says it opened, on the thread that completed the attempt,
+     * right after the gateway classified it: that publish opened the circuit, and its invocation says so.
+     */
+    private static final ThreadLocal<PublishAttempts> FAILING = new ThreadLocal<>();
+
     private final CircuitBreakerMaintenance circuits;
     private final AtomicInteger opened = new AtomicInteger();
     /** Invocations running in this process now. */
@@ -42,6 +49,10 @@ public class PublishCircuit {
         circuits.onStateChange(NAME, state -> {
             if (state == CircuitBreakerState.OPEN) {
                 opened.incrementAndGet();
+                PublishAttempts opener = FAILING.get();
+                if (opener != null) {
+                    opener.openedCircuit();
+                }
                 LOG.warnf("PubNub circuit breaker '%s' is now OPEN: PubNub is failing (5xx answers or refused/reset "
                         + "connections); the rest of this invocation's publishes fail fast", NAME);
             } else {
@@ -79,6 +90,12 @@ public class PublishCircuit {
 
     public boolean isOpen() {
         return circuits.currentState(NAME) == CircuitBreakerState.OPEN;
+    }
+
+    /** A failure the circuit counts, as the gateway hands it on: see {@link #FAILING}. */
+    static <F extends Throwable> F failing(F failure, PublishAttempts attempts) {
+        FAILING.set(failure instanceof PublishFailure.Outage ? attempts : null);
+        return failure;
     }
 
     /** How many times the circuit has opened since the instance started. */

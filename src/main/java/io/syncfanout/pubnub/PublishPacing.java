@@ -47,21 +47,25 @@ public class PublishPacing {
      * A 429: hold every publish for {@code retryAfterMillis} (or the default pause), at most
      * {@code sync.publish.max-rate-limit-pause}, and halve the window, once per pause: the publishes
      * refused together are one signal, not many.
+     *
+     * @return how much longer publishing is now held: a 429 within a pause adds only what outlasts it
      */
-    public synchronized void rateLimited(long retryAfterMillis) {
+    public synchronized long rateLimited(long retryAfterMillis) {
         rateLimitedAnswers++;
         long now = System.nanoTime();
         boolean alreadyHeld = pausedUntilNanos - now > 0;
         long until = now + pauseNanos(retryAfterMillis);
         long heldFrom = alreadyHeld ? pausedUntilNanos : now;
-        if (until - heldFrom > 0) {
-            pausedNanos += until - heldFrom;
+        long added = Math.max(0, until - heldFrom);
+        if (added > 0) {
+            pausedNanos += added;
             pausedUntilNanos = until;
         }
         if (!alreadyHeld) {
             allowedInFlight = Math.max(1, allowedInFlight / 2);
             acknowledgedInWindow = 0;
         }
+        return added;
     }
 
     /** What a {@code Retry-After} holds publishing for: within the cap, whatever the value (no overflow). */
@@ -91,7 +95,7 @@ public class PublishPacing {
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
-    /** Totals since the instance started, for the per-invocation metrics. */
+    /** Totals since the instance started (each invocation's own share is in its {@link PublishAttempts}). */
     public synchronized Totals totals() {
         return new Totals(rateLimitedAnswers, pausedNanos / 1_000_000);
     }

@@ -71,6 +71,11 @@ class OverlappingInvocationsTest extends StandInSuite {
             assertEquals(IntStream.range(0, 24).mapToObj(i -> "outage-" + i).sorted().toList(),
                     outageFailed.get().stream().sorted().toList(), "every record of the outage reported, and only those");
             assertTrue(log.anyContains("not attempted: the circuit breaker is open"), () -> String.join("\n", log.lines()));
+            // The opening is the outage's, in its summary alone, though the steady ones ran as it opened.
+            List<String> summaries = log.lines().stream().filter(line -> line.contains("sync-fanout invocation: records=")).toList();
+            assertEquals(overlapping.size() + 1, summaries.size(), String.join("\n", summaries));
+            summaries.forEach(line -> assertTrue(line.contains(line.contains("records=24 ") ? "circuit_opened=1 " : "circuit_opened=0 "),
+                    line));
         } finally {
             thread.shutdownNow();
         }

@@ -56,7 +56,7 @@ class EmbeddedMetricsTest {
         assertEquals("req-1", emf.path("requestId").asText());
         assertEquals("sync-fanout invocation: records=2000 superseded=1000 duplicates=1 publishes=200 retries=7 bytes=265000 "
                 + "failed=4 invalid=3 refused=0 undelivered=0 failed_fast=0 out_of_time=1 behind_failure=0 rate_limited=12 "
-                + "paused_ms=2000 circuit=open deadline_missing=1 protocol=h2 ms=1490", emf.path("message").asText());
+                + "paused_ms=2000 circuit_opened=1 circuit=open deadline_missing=1 protocol=h2 ms=1490", emf.path("message").asText());
     }
 
     @Test
