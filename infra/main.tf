@@ -55,6 +55,18 @@ locals {
   # The extension layer: AWS publishes one per region and architecture, arm64's named "-Arm64".
   layer_arn_parts = regex("^arn:[a-z-]+:lambda:(?P<region>[a-z0-9-]+):[0-9]{12}:layer:(?P<name>[A-Za-z0-9_-]+):[0-9]+$", var.parameters_secrets_extension_layer_arn)
 
+  # Lambda Managed Instances (JVM only, validated): no SnapStart there, environments start ahead of traffic.
+  managed_instances = var.managed_instances != null
+  snap_start        = !local.native && !local.managed_instances
+
+  # The JVM build's JAVA_TOOL_OPTIONS, ahead of any given in var.environment: from Java 24 (java25),
+  # jboss-threads (Quarkus's executor) resets a worker's thread locals only with java.lang opened to it;
+  # without it an executor thread fails with IllegalAccessError (seen under the runtime interface client on
+  # Temurin 25 as Quarkus shut down).
+  java_tool_options = local.native ? {} : {
+    JAVA_TOOL_OPTIONS = trimspace(join(" ", ["--add-opens=java.base/java.lang=ALL-UNNAMED", lookup(var.environment, "JAVA_TOOL_OPTIONS", "")]))
+  }
+
   # Funqy's handler with the request id in the log context; unused by the native (provided) runtime.
   jvm_handler = "io.syncfanout.lambda.RequestIdStreamHandler::handleRequest"
 }
@@ -200,19 +212,31 @@ resource "aws_lambda_function" "this" {
   role             = aws_iam_role.function.arn
   filename         = var.function_zip
   source_code_hash = filebase64sha256(var.function_zip)
-  runtime          = local.native ? "provided.al2023" : "java21"
+  runtime          = local.native ? "provided.al2023" : var.java_runtime
   handler          = local.native ? "bootstrap" : local.jvm_handler
   architectures    = [var.architecture]
   memory_size      = var.memory_size
   timeout          = local.timeout
   layers           = [var.parameters_secrets_extension_layer_arn]
-  # SnapStart snapshots published versions; the event source mapping targets the "live" alias.
+  # SnapStart snapshots published versions, and Managed Instances run published versions only; the event
+  # source mapping targets the "live" alias.
   publish = !local.native
 
   dynamic "snap_start" {
-    for_each = local.native ? [] : [1]
+    for_each = local.snap_start ? [1] : []
     content {
       apply_on = "PublishedVersions"
+    }
+  }
+
+  dynamic "capacity_provider_config" {
+    for_each = local.managed_instances ? [var.managed_instances] : []
+    content {
+      lambda_managed_instances_capacity_provider_config {
+        capacity_provider_arn                     = aws_lambda_capacity_provider.this[0].arn
+        execution_environment_memory_gib_per_vcpu = capacity_provider_config.value.memory_gib_per_vcpu
+        per_execution_environment_max_concurrency = capacity_provider_config.value.max_concurrency_per_environment
+      }
     }
   }
 
@@ -231,6 +255,7 @@ resource "aws_lambda_function" "this" {
       },
       local.key_environment,
       var.environment,
+      local.java_tool_options,
     )
   }
 
@@ -259,6 +284,37 @@ resource "aws_lambda_function" "this" {
   # keys this apply stores, not the ones before a rotation.
   depends_on = [aws_iam_role_policy.function, aws_cloudwatch_log_group.function, aws_ssm_parameter.pubnub_key]
   tags       = var.tags
+}
+
+# --- Lambda Managed Instances (optional) ------------------------------------------------------------------
+
+# The instances' security boundary: only this function is assigned to it. Its instances have the function's
+# architecture, and Lambda picks their types.
+resource "aws_lambda_capacity_provider" "this" {
+  count = local.managed_instances ? 1 : 0
+  name  = var.name
+
+  vpc_config {
+    subnet_ids         = var.managed_instances.subnet_ids
+    security_group_ids = var.managed_instances.security_group_ids
+  }
+
+  permissions_config {
+    capacity_provider_operator_role_arn = var.managed_instances.operator_role_arn
+  }
+
+  instance_requirements {
+    architectures = [var.architecture]
+  }
+
+  dynamic "capacity_provider_scaling_config" {
+    for_each = var.managed_instances.max_vcpu_count == null ? [] : [var.managed_instances.max_vcpu_count]
+    content {
+      max_vcpu_count = capacity_provider_scaling_config.value
+    }
+  }
+
+  tags = var.tags
 }
 
 resource "aws_lambda_alias" "live" {

@@ -12,13 +12,24 @@ variable "name" {
 }
 
 variable "package" {
-  description = "Which build to deploy: \"native\" (provided.al2023, target/function.zip from ./mvnw package -Dnative) or \"jvm\" (java21 with SnapStart, target/function.zip from ./mvnw package)."
+  description = "Which build to deploy: \"native\" (provided.al2023, target/function.zip from ./mvnw package -Dnative) or \"jvm\" (java25 with SnapStart, or on Lambda Managed Instances with managed_instances; target/function.zip from ./mvnw package)."
   type        = string
   default     = "native"
 
   validation {
     condition     = contains(["native", "jvm"], var.package)
     error_message = "package must be \"native\" or \"jvm\"."
+  }
+}
+
+variable "java_runtime" {
+  description = "The managed runtime of the JVM build: \"java25\" (the default, the one the project tests under AWS's runtime interface client on Temurin 25; SnapStart keeps what C2 compiled during init) or \"java21\" (the build targets Java 17, so it runs there too). Unused by the native build."
+  type        = string
+  default     = "java25"
+
+  validation {
+    condition     = contains(["java25", "java21"], var.java_runtime)
+    error_message = "java_runtime must be \"java25\" or \"java21\"."
   }
 }
 
@@ -193,6 +204,74 @@ variable "provisioned_pollers" {
       try(var.provisioned_pollers.maximum >= var.provisioned_pollers.minimum && var.provisioned_pollers.maximum <= 10000, false)
     )
     error_message = "provisioned_pollers: minimum must be 2 to 200 and maximum from minimum to 10000 (AWS: https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html)."
+  }
+}
+
+# --- Lambda Managed Instances (optional, JVM build only) ----------------------------------------------
+
+variable "managed_instances" {
+  description = <<-EOT
+    Run the JVM build on Lambda Managed Instances: EC2 instances in your VPC that this module's capacity
+    provider has Lambda manage, each execution environment taking many invocations at once (the Java runtime
+    calls the handler on that many threads). Priced at EC2's price plus 15% and $0.20 per million requests,
+    with no duration charge (docs/capacity.md says at which loads it is cheaper). null (the default) for
+    on-demand Lambda. Needs package = "jvm" and memory_size of 2048 or more; SnapStart is off (environments
+    are started ahead of traffic, so there is no cold start to shorten). The subnets need a route to PubNub
+    (a NAT gateway) and to SSM or Secrets Manager.
+      subnet_ids, security_group_ids: where the instances run
+      operator_role_arn: the role Lambda assumes to manage the instances (AWSLambdaManagedEC2ResourceOperator)
+      max_vcpu_count: most vCPUs the provider scales to (null: AWS's default)
+      memory_gib_per_vcpu: 2 to 8 GiB of memory per vCPU of an execution environment (default 2)
+      max_concurrency_per_environment: invocations at once in one environment, 1 to 1600 (null: AWS's default, 32 per vCPU for Java)
+  EOT
+  type = object({
+    subnet_ids                      = list(string)
+    security_group_ids              = list(string)
+    operator_role_arn               = string
+    max_vcpu_count                  = optional(number)
+    memory_gib_per_vcpu             = optional(number, 2)
+    max_concurrency_per_environment = optional(number)
+  })
+  default = null
+
+  validation {
+    condition     = var.managed_instances == null || var.package == "jvm"
+    error_message = "managed_instances needs package = \"jvm\": Lambda Managed Instances run Java 21 and later, Python, Node.js and .NET, not the OS-only runtime (provided.al2023) the native build runs on. Its Quarkus poll loop also takes one event at a time, so it would use one thread of an environment built for many."
+  }
+
+  validation {
+    condition     = var.managed_instances == null || var.memory_size >= 2048
+    error_message = "managed_instances needs memory_size of 2048 or more: the smallest function Lambda Managed Instances run is 2 GB and 1 vCPU."
+  }
+
+  validation {
+    condition = var.managed_instances == null || try(
+      length(var.managed_instances.subnet_ids) > 0 && length(var.managed_instances.security_group_ids) > 0, false
+    )
+    error_message = "managed_instances needs at least one subnet and one security group (AWS: a capacity provider's VpcConfig); give subnets in several Availability Zones."
+  }
+
+  validation {
+    condition = var.managed_instances == null || try(
+      var.managed_instances.memory_gib_per_vcpu >= 2 && var.managed_instances.memory_gib_per_vcpu <= 8, false
+    )
+    error_message = "managed_instances.memory_gib_per_vcpu must be 2 to 8 (AWS: ExecutionEnvironmentMemoryGiBPerVCpu)."
+  }
+
+  validation {
+    # coalesce: Terraform's || evaluates both sides, and null >= 1 is an error.
+    condition = var.managed_instances == null || try(
+      coalesce(var.managed_instances.max_concurrency_per_environment, 1) >= 1 &&
+      coalesce(var.managed_instances.max_concurrency_per_environment, 1) <= 1600, false
+    )
+    error_message = "managed_instances.max_concurrency_per_environment must be 1 to 1600 (AWS: PerExecutionEnvironmentMaxConcurrency)."
+  }
+
+  validation {
+    condition = var.managed_instances == null || try(
+      can(regex("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.+$", var.managed_instances.operator_role_arn)), false
+    )
+    error_message = "managed_instances.operator_role_arn must be an IAM role's ARN."
   }
 }
 

@@ -96,11 +96,11 @@ if (source?.visibility_timeout_seconds !== '${local.visibility_timeout}' || !tex
   fail('the source queue must use var.visibility_timeout_seconds (through local.visibility_timeout)');
 }
 
-// 5. The function: native on provided.al2023, JVM on java21 with SnapStart; architecture a variable.
+// 5. The function: native on provided.al2023, JVM on var.java_runtime with SnapStart; architecture a variable.
 const fn = one('aws_lambda_function', 'this');
 if (!fn) fail('aws_lambda_function.this is missing');
-if (fn && !(text(fn.runtime).includes('provided.al2023') && text(fn.runtime).includes('java21'))) {
-  fail('the function runtime must be provided.al2023 (native) or java21 (JVM) by var.package');
+if (fn && !(text(fn.runtime).includes('provided.al2023') && text(fn.runtime).includes('var.java_runtime'))) {
+  fail('the function runtime must be provided.al2023 (native) or var.java_runtime (JVM) by var.package');
 }
 if (fn && !text(fn.dynamic?.snap_start ?? fn.snap_start).includes('PublishedVersions')) fail('the JVM variant must use SnapStart on published versions');
 if (fn && !text(fn.architectures).includes('var.architecture')) fail('the architecture must come from var.architecture');

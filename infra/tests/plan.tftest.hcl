@@ -257,9 +257,178 @@ run "jvm" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.runtime == "java21" && aws_lambda_function.this.snap_start[0].apply_on == "PublishedVersions" && aws_lambda_function.this.publish
-    error_message = "The JVM build runs on java21 with SnapStart on published versions."
+    condition     = aws_lambda_function.this.runtime == "java25" && aws_lambda_function.this.snap_start[0].apply_on == "PublishedVersions" && aws_lambda_function.this.publish
+    error_message = "The JVM build runs on java25 with SnapStart on published versions."
   }
+  assert {
+    condition     = length(aws_lambda_function.this.capacity_provider_config) == 0 && length(aws_lambda_capacity_provider.this) == 0
+    error_message = "On-demand Lambda by default: no capacity provider."
+  }
+}
+
+run "jvm_java_tool_options" {
+  command = plan
+
+  variables {
+    package     = "jvm"
+    memory_size = 1024
+    environment = { JAVA_TOOL_OPTIONS = "-XX:+UseParallelGC" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["JAVA_TOOL_OPTIONS"] == "--add-opens=java.base/java.lang=ALL-UNNAMED -XX:+UseParallelGC"
+    error_message = "The JVM build opens java.lang to Quarkus's executor (Java 24 and later), and keeps the options given."
+  }
+}
+
+run "jvm_on_java21" {
+  command = plan
+
+  variables {
+    package      = "jvm"
+    memory_size  = 1024
+    java_runtime = "java21"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "java21" && length(aws_lambda_function.this.snap_start) == 1
+    error_message = "java21 is still offered, with SnapStart."
+  }
+}
+
+run "managed_instances" {
+  command = plan
+
+  variables {
+    package                                = "jvm"
+    memory_size                            = 4096
+    architecture                           = "arm64"
+    parameters_secrets_extension_layer_arn = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:18"
+    managed_instances = {
+      subnet_ids                      = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]
+      security_group_ids              = ["sg-0123abcd"]
+      operator_role_arn               = "arn:aws:iam::123456789012:role/lambda-managed-instances-operator"
+      max_vcpu_count                  = 64
+      max_concurrency_per_environment = 64
+    }
+  }
+
+  assert {
+    condition     = length(aws_lambda_capacity_provider.this[0].vpc_config[0].subnet_ids) == 2 && contains(aws_lambda_capacity_provider.this[0].vpc_config[0].subnet_ids, "subnet-4e5f6a7b") && aws_lambda_capacity_provider.this[0].permissions_config[0].capacity_provider_operator_role_arn == "arn:aws:iam::123456789012:role/lambda-managed-instances-operator"
+    error_message = "The capacity provider runs in the given subnets, managed through the given operator role."
+  }
+  assert {
+    condition     = contains(aws_lambda_capacity_provider.this[0].instance_requirements[0].architectures, "arm64") && aws_lambda_capacity_provider.this[0].capacity_provider_scaling_config[0].max_vcpu_count == 64
+    error_message = "The instances have the function's architecture and the given vCPU bound."
+  }
+  assert {
+    condition     = aws_lambda_function.this.capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency == 64 && aws_lambda_function.this.capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].execution_environment_memory_gib_per_vcpu == 2
+    error_message = "The function takes 64 invocations at once per environment, with 2 GiB per vCPU by default."
+  }
+  assert {
+    condition     = length(aws_lambda_function.this.snap_start) == 0 && aws_lambda_function.this.publish && aws_lambda_function.this.runtime == "java25"
+    error_message = "On Managed Instances the JVM build runs published versions of java25, without SnapStart."
+  }
+}
+
+run "managed_instances_defaults" {
+  command = plan
+
+  variables {
+    package     = "jvm"
+    memory_size = 2048
+    managed_instances = {
+      subnet_ids         = ["subnet-0a1b2c3d"]
+      security_group_ids = ["sg-0123abcd"]
+      operator_role_arn  = "arn:aws:iam::123456789012:role/operator"
+    }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency == null && length(aws_lambda_capacity_provider.this[0].capacity_provider_scaling_config) == 0
+    error_message = "Only the required settings: AWS's defaults for concurrency and scaling."
+  }
+}
+
+run "managed_instances_with_the_native_build_is_refused" {
+  command = plan
+
+  variables {
+    memory_size = 2048
+    managed_instances = {
+      subnet_ids         = ["subnet-0a1b2c3d"]
+      security_group_ids = ["sg-0123abcd"]
+      operator_role_arn  = "arn:aws:iam::123456789012:role/operator"
+    }
+  }
+
+  expect_failures = [var.managed_instances]
+}
+
+run "managed_instances_below_2048_mb_is_refused" {
+  command = plan
+
+  variables {
+    package     = "jvm"
+    memory_size = 1024
+    managed_instances = {
+      subnet_ids         = ["subnet-0a1b2c3d"]
+      security_group_ids = ["sg-0123abcd"]
+      operator_role_arn  = "arn:aws:iam::123456789012:role/operator"
+    }
+  }
+
+  expect_failures = [var.managed_instances]
+}
+
+run "managed_instances_without_subnets_is_refused" {
+  command = plan
+
+  variables {
+    package     = "jvm"
+    memory_size = 2048
+    managed_instances = {
+      subnet_ids         = []
+      security_group_ids = ["sg-0123abcd"]
+      operator_role_arn  = "arn:aws:iam::123456789012:role/operator"
+    }
+  }
+
+  expect_failures = [var.managed_instances]
+}
+
+run "managed_instances_memory_per_vcpu_above_8_is_refused" {
+  command = plan
+
+  variables {
+    package     = "jvm"
+    memory_size = 2048
+    managed_instances = {
+      subnet_ids          = ["subnet-0a1b2c3d"]
+      security_group_ids  = ["sg-0123abcd"]
+      operator_role_arn   = "arn:aws:iam::123456789012:role/operator"
+      memory_gib_per_vcpu = 16
+    }
+  }
+
+  expect_failures = [var.managed_instances]
+}
+
+run "managed_instances_concurrency_above_1600_is_refused" {
+  command = plan
+
+  variables {
+    package     = "jvm"
+    memory_size = 2048
+    managed_instances = {
+      subnet_ids                      = ["subnet-0a1b2c3d"]
+      security_group_ids              = ["sg-0123abcd"]
+      operator_role_arn               = "arn:aws:iam::123456789012:role/operator"
+      max_concurrency_per_environment = 1601
+    }
+  }
+
+  expect_failures = [var.managed_instances]
 }
 
 run "jvm_below_1024_mb_is_warned" {

@@ -47,7 +47,9 @@ function load(kind, type) {
   const schema = structure(js, dts, body.slice(body.indexOf('synthesizeHclAttributes()')), `${cls[1]}Config`);
   // Attributes AWS computes: the getters with no setter beside them.
   schema.computed = new Map();
-  for (const m of body.matchAll(/\/\/ (\w+) - computed: true, optional: false[\s\S]*?get \w+\(\) \{\s*return this\.get(\w+)Attribute\('(\w+)'\)/g)) {
+  // Each match stays within one comment's member: a block's comment in the constructor (tags_all) must not
+  // run on into the next attribute's getter and hide it (aws_lambda_capacity_provider's arn).
+  for (const m of body.matchAll(/\/\/ (\w+) - computed: true, optional: false(?:(?!\/\/ \w+ - computed)[\s\S])*?get \w+\(\) \{\s*return this\.get(\w+)Attribute\('(\w+)'\)/g)) {
     if (m[1] === m[3]) schema.computed.set(m[1], m[2]);
   }
   for (const m of body.matchAll(/\/\/ (\w+) - computed: true, optional: false, required: false\n\s+get \w+\(\) \{\s*return this\._\w+;/g)) {

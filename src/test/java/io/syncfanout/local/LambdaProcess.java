@@ -29,6 +29,21 @@ public final class LambdaProcess implements AutoCloseable {
 
     /** The handler infra/ configures: Funqy's, with the request id in the log context. */
     public static final String HANDLER = "io.syncfanout.lambda.RequestIdStreamHandler::handleRequest";
+    /**
+     * The JDK the JVM build runs on: Temurin 25, as Lambda's {@code java25} runs it (infra/'s default), where
+     * the native toolchain finds it too; {@code -Dlambda.java.home} (or {@code JAVA25_HOME}) names another,
+     * a Java 21 to compare with {@code java21}.
+     */
+    static final String JAVA_HOME_PROPERTY = "lambda.java.home";
+    private static final String TEMURIN_25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
+    /**
+     * What infra/ sets in {@code JAVA_TOOL_OPTIONS} for the JVM build, ahead of the function's own: from
+     * Java 24, jboss-threads (Quarkus's executor) resets a worker's thread locals only with
+     * {@code java.lang} opened to it; without it executor threads failed with IllegalAccessError (seen on
+     * Temurin 25 as Quarkus shut down).
+     */
+    public static final String INFRA_JAVA_OPTIONS = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+
     /** Funqy's own handler, which works as well, without the request id. */
     static final String FUNQY_HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
 
@@ -94,20 +109,46 @@ public final class LambdaProcess implements AutoCloseable {
     }
 
     /**
-     * The managed Java runtime's command: its defaults for java17 and java21 (a heap of 85% of the
-     * memory size, C1 only, serial GC: quick start over peak speed), then the function's own
-     * {@code JAVA_TOOL_OPTIONS}, which win, as AWS documents
+     * The managed Java runtime's command: its defaults for java17 to java25 without SnapStart (a heap of
+     * 85% of the memory size, C1 only, serial GC: quick start over peak speed), then the function's own
+     * {@code JAVA_TOOL_OPTIONS} as infra/ sets them ({@link #INFRA_JAVA_OPTIONS} first), which win, as AWS documents
      * (https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html).
      */
-    private static List<String> javaRuntime(String runtimeClasspath, String handler, int memoryMb, String functionOptions) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private static List<String> javaRuntime(String runtimeClasspath, String handler, int memoryMb, String functionOptions)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaHome().resolve("bin").resolve("java").toString(),
                 "-XX:MaxHeapSize=" + memoryMb * 1024L * 85 / 100 + "k",
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        if (functionOptions != null && !functionOptions.isBlank()) {
-            command.addAll(List.of(functionOptions.trim().split("\\s+")));
+        if (javaFeatureVersion() >= 24) {
+            // The runtime client's own JNI library (not the function's): loaded quietly, as the runtime loads it.
+            command.add("--enable-native-access=ALL-UNNAMED");
         }
+        String options = (INFRA_JAVA_OPTIONS + " " + (functionOptions == null ? "" : functionOptions)).trim();
+        command.addAll(List.of(options.split("\\s+")));
         command.addAll(List.of("-cp", runtimeClasspath, AWSLambda.class.getName(), handler));
         return command;
+    }
+
+    /** The JDK the JVM build is run on ({@link #JAVA_HOME_PROPERTY}); refused when it is not there, not swapped silently. */
+    public static Path javaHome() {
+        String named = System.getProperty(JAVA_HOME_PROPERTY, System.getenv().getOrDefault("JAVA25_HOME", TEMURIN_25));
+        Path home = Path.of(named);
+        if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+            throw new IllegalStateException("no JDK at " + home + " to run the JVM build on as Lambda's java25 does: install Temurin 25 "
+                    + "there, or name a JDK with -D" + JAVA_HOME_PROPERTY + "=… (or JAVA25_HOME)");
+        }
+        return home;
+    }
+
+    /** The feature version of that JDK, from its {@code release} file (25 for java25). */
+    public static int javaFeatureVersion() throws IOException {
+        for (String line : Files.readAllLines(javaHome().resolve("release"))) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                return Integer.parseInt(version.split("[.+-]")[0]);
+            }
+        }
+        throw new IOException("no JAVA_VERSION in " + javaHome().resolve("release"));
     }
 
     /** Every line the function wrote so far (stdout and stderr, as CloudWatch would hold them). */

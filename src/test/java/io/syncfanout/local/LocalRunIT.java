@@ -117,6 +117,22 @@ class LocalRunIT {
     }
 
     @Test
+    void theJvmBuildRunsOnJava25WithTheJavaOptionsInfraSets() throws Exception {
+        if (isNativeZip()) {
+            return; // the native build brings its own runtime
+        }
+        assertEquals(25, LambdaProcess.javaFeatureVersion(), "infra/ deploys java25: the JVM build is tested on it");
+        assertTrue(Files.readString(Path.of("infra/main.tf")).contains("\"" + LambdaProcess.INFRA_JAVA_OPTIONS + "\""),
+                "the local runtime sets the JAVA_TOOL_OPTIONS infra/ deploys with");
+    }
+
+    private static boolean isNativeZip() throws Exception {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile("target/function.zip")) {
+            return zip.getEntry("bootstrap") != null && zip.getEntry("runner") != null;
+        }
+    }
+
+    @Test
     void aLoneUpdateGoesOutBareUnderFunqysOwnHandler() throws Exception {
         SqsEvents event = SqsEvents.standard();
         event.add(watchlist("solo", "film", "Add", hlc(T0, 1)));
