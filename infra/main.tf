@@ -250,7 +250,7 @@ resource "aws_lambda_function" "this" {
         SSM_PARAMETER_STORE_TTL                = "300"
         SECRETS_MANAGER_TTL                    = "300"
         PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL = "warn"
-        # Changing it publishes a new version, whose instances (and SnapStart snapshot) read the keys anew.
+        # Changing it restarts every instance (the JVM build: a new version), each reading the keys anew.
         PUBNUB_KEYS_REVISION = var.pubnub_keys_revision
       },
       local.key_environment,

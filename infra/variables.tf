@@ -325,7 +325,7 @@ variable "pubnub_auth_key_parameter" {
 }
 
 variable "pubnub_keys_revision" {
-  description = "Bump it after rotating the keys (any new string). The function reads its keys when an instance starts; the JVM build starts from its SnapStart snapshot, which holds the keys read when the version was published, so only a new version reads rotated keys. Changing this publishes one."
+  description = "Bump it (any new string) to make every instance use rotated keys at once. The native build reads its keys when an instance starts; the JVM build with SnapStart reads them again as each instance is restored, so new instances pick up a rotation without it. Changing this restarts every instance (the JVM build: publishes a new version)."
   type        = string
   default     = "1"
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -50,14 +51,24 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        Map<String, String> keys = read(name -> value(context, name));
+        return keys.isEmpty() ? List.of() : List.of(new PropertiesConfigSource(keys, "aws-parameters-and-secrets", ORDINAL));
+    }
+
+    /**
+     * The keys where infra/ says they live, by property ({@code pubnub.publish-key}, …); empty when it
+     * names no place. At start-up, and again after a SnapStart restore (a rotation since the snapshot).
+     *
+     * @param setting the value of a setting ({@code PUBNUB_KEYS_SECRET_ID}, …), or null
+     */
+    public static Map<String, String> read(Function<String, String> setting) {
         Map<String, String> keys = new HashMap<>();
-        String secretId = value(context, "PUBNUB_KEYS_SECRET_ID");
-        boolean anyParameter = PARAMETERS.keySet().stream().anyMatch(name -> value(context, name) != null);
+        String secretId = setting.apply("PUBNUB_KEYS_SECRET_ID");
+        boolean anyParameter = PARAMETERS.keySet().stream().anyMatch(name -> setting.apply(name) != null);
         if (secretId == null && !anyParameter) {
-            return List.of();
+            return keys;
         }
-        Extension extension = new Extension(value(context, "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"),
-                value(context, "AWS_SESSION_TOKEN"));
+        Extension extension = new Extension(setting.apply("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"), setting.apply("AWS_SESSION_TOKEN"));
         if (secretId != null) {
             JsonNode secret = extension.secret(secretId);
             SECRET_FIELDS.forEach((field, property) -> {
@@ -67,12 +78,12 @@ public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
             });
         }
         PARAMETERS.forEach((variable, property) -> {
-            String name = value(context, variable);
+            String name = setting.apply(variable);
             if (name != null) {
                 keys.put(property, extension.parameter(name));
             }
         });
-        return List.of(new PropertiesConfigSource(keys, "aws-parameters-and-secrets", ORDINAL));
+        return keys;
     }
 
     @Override

@@ -36,32 +36,60 @@ public class PubNubGateway implements Publisher {
 
     private final PubNubPublishApi api;
     private final PubNubConfig pubnub;
-    private final Optional<RequestSigner> signer;
-    private final Optional<String> auth;
-    /** {@code {publish_key}/{subscribe_key}/0/}, encoded once: every publish path starts with it. */
-    private final String keysPath;
     private final String encodedUuid;
-    private final String encodedAuth;
     private final Duration attemptTimeout;
     private final Duration minAttempt;
-    private final Redaction redaction;
-    private final PublishResponses responses;
     private final PublishPacing pacing;
+    /** Everything made of the keys, replaced whole when they are read again ({@link #useKeys}). */
+    private volatile Keyed keyed;
+
+    /**
+     * @param keysPath {@code {publish_key}/{subscribe_key}/0/}, encoded once: every publish path starts with it
+     */
+    private record Keyed(String keysPath, Optional<RequestSigner> signer, Optional<String> auth, String encodedAuth,
+            Redaction redaction, PublishResponses responses) {
+
+        static Keyed of(PubNubKeys keys) {
+            Redaction redaction = Redaction.of(keys);
+            return new Keyed(PercentEncoding.encode(keys.publishKey()) + "/" + PercentEncoding.encode(keys.subscribeKey()) + "/0/",
+                    keys.secretKey().map(secret -> new RequestSigner(keys.subscribeKey(), keys.publishKey(), secret)), keys.authKey(),
+                    keys.authKey().map(PercentEncoding::encode).orElse(null), redaction, new PublishResponses(redaction));
+        }
+    }
 
     public PubNubGateway(@RestClient PubNubPublishApi api, PubNubConfig pubnub, SyncConfig sync, PublishPacing pacing) {
         this.api = api;
         this.pubnub = pubnub;
-        this.signer = pubnub.secretKey().filter(s -> !s.isBlank())
-                .map(secret -> new RequestSigner(subscribeKey(pubnub), publishKey(pubnub), secret));
-        this.auth = pubnub.authKey().filter(a -> !a.isBlank());
-        this.keysPath = PercentEncoding.encode(publishKey(pubnub)) + "/" + PercentEncoding.encode(subscribeKey(pubnub)) + "/0/";
         this.encodedUuid = PercentEncoding.encode(pubnub.uuid());
-        this.encodedAuth = auth.map(PercentEncoding::encode).orElse(null);
         this.attemptTimeout = Duration.ofMillis(sync.publish().attemptTimeoutMs());
         this.minAttempt = sync.publish().minAttempt();
-        this.redaction = Redaction.of(pubnub);
-        this.responses = new PublishResponses(redaction);
         this.pacing = pacing;
+        this.keyed = Keyed.of(PubNubKeys.of(pubnub));
+    }
+
+    /**
+     * Before a SnapStart snapshot: what every publish runs but the call itself, on synthetic values, so
+     * the snapshot holds it loaded and compiled. Nothing is sent.
+     */
+    public void prime() {
+        SortedMap<String, String> params = new TreeMap<>();
+        params.put("uuid", pubnub.uuid());
+        params.put("store", "1");
+        params.put("timestamp", Long.toString(System.currentTimeMillis() / 1000));
+        String path = "/publish/" + keyed.keysPath() + PercentEncoding.encode("user.priming.sync") + "/0";
+        new RequestSigner("sub-c-priming", "pub-c-priming", "sec-c-priming").sign(path, params);
+        keyed.redaction().apply("connection error: priming " + path + "?auth=priming");
+        keyed.responses().read(200, "[1,\"Sent\",\"17000000000000000\"]", null);
+        try {
+            keyed.responses().read(503, "{\"status\":503,\"error\":true,\"message\":\"Service Unavailable\"}", null);
+        } catch (PublishFailure expected) {
+            // the failure path, primed too
+        }
+    }
+
+    /** Publishes from now on use these keys (read again after a SnapStart restore: a rotation). */
+    public void useKeys(PubNubKeys keys) {
+        this.keyed = Keyed.of(keys);
     }
 
     /**
@@ -92,21 +120,24 @@ public class PubNubGateway implements Publisher {
                     + " ms an attempt needs at least (sync.publish.min-attempt)"));
         }
         attempts.incrementAndGet();
-        String path = keysPath + PercentEncoding.encode(channel) + "/0";
+        Keyed keyed = this.keyed;
+        Optional<RequestSigner> signer = keyed.signer();
+        Redaction redaction = keyed.redaction();
+        String path = keyed.keysPath() + PercentEncoding.encode(channel) + "/0";
         String timestamp = null;
         String signature = null;
         if (signer.isPresent()) {
             SortedMap<String, String> params = new TreeMap<>();
             params.put("uuid", pubnub.uuid());
             params.put("store", "1");
-            auth.ifPresent(key -> params.put("auth", key));
+            keyed.auth().ifPresent(key -> params.put("auth", key));
             timestamp = Long.toString(System.currentTimeMillis() / 1000);
             params.put("timestamp", timestamp);
             signature = PercentEncoding.encode(signer.get().sign("/publish/" + path, params));
         }
         // The attempt's own signature and timestamp are secrets too, wherever an answer echoes them.
         Redaction attempt = signature == null ? redaction : redaction.withAttempt(signature, timestamp);
-        Uni<Response> answer = api.publish(path, encodedUuid, "1", encodedAuth, timestamp, signature, body);
+        Uni<Response> answer = api.publish(path, encodedUuid, "1", keyed.encodedAuth(), timestamp, signature, body);
         if (left.compareTo(attemptTimeout) < 0) {
             answer = answer.ifNoItem().after(left).failWith(() -> unanswered(attempts, new PublishFailure.Retryable("no answer from PubNub "
                     + "within the " + left.toMillis() + " ms left before " + deadline.description() + " ran out")));
@@ -114,11 +145,11 @@ public class PubNubGateway implements Publisher {
         return answer
                 .onFailure(failure -> !(failure instanceof PublishFailure))
                 .transform(failure -> PublishCircuit.failing(connectionFailure(failure, attempt, attempts), attempts))
-                .map(response -> read(response, deadline, attempt, attempts));
+                .map(response -> read(response, deadline, attempt == redaction ? keyed.responses() : new PublishResponses(attempt),
+                        attempts));
     }
 
-    private PublishAck read(Response response, Deadline deadline, Redaction attempt, PublishAttempts attempts) {
-        PublishResponses responses = attempt == redaction ? this.responses : new PublishResponses(attempt);
+    private PublishAck read(Response response, Deadline deadline, PublishResponses responses, PublishAttempts attempts) {
         String protocol = response.getHeaderString(NegotiatedProtocol.HEADER);
         if (protocol != null) {
             attempts.answered("h2".equals(protocol));
@@ -208,14 +239,5 @@ public class PubNubGateway implements Publisher {
             }
         }
         return false;
-    }
-
-    // Present outside dev and test: StartupChecks refuses to start otherwise.
-    private static String publishKey(PubNubConfig pubnub) {
-        return pubnub.publishKey().orElse("");
-    }
-
-    private static String subscribeKey(PubNubConfig pubnub) {
-        return pubnub.subscribeKey().orElse("");
     }
 }

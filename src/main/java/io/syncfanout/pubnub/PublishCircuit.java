@@ -83,6 +83,11 @@ public class PublishCircuit {
         }
     }
 
+    /** After a SnapStart restore: what the circuit saw before the snapshot says nothing of PubNub now. */
+    public void restart() {
+        circuits.reset(NAME);
+    }
+
     /** As an invocation answers, however it ends. */
     public void endInvocation() {
         inFlight.decrementAndGet();

@@ -84,6 +84,16 @@ public class PublishPacing {
         }
     }
 
+    /**
+     * After a SnapStart restore: a 429 met before the snapshot says nothing of PubNub now, so the
+     * function publishes at full speed until PubNub asks it to slow down.
+     */
+    public synchronized void restart() {
+        allowedInFlight = maxInFlight;
+        acknowledgedInWindow = 0;
+        pausedUntilNanos = System.nanoTime();
+    }
+
     /** How many publishes may be in flight now. */
     public synchronized int allowedInFlight() {
         return (int) allowedInFlight;

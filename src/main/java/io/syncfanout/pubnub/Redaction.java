@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.syncfanout.config.PubNubConfig;
 
 /**
  * Cleans text that came from elsewhere (an error body PubNub or a proxy sent, an HTTP library's
@@ -25,8 +24,8 @@ public record Redaction(List<String> secrets) {
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "(?i)(\\b(?:auth|signature)[\"']?\\s*[=:]\\s*[\"']?)[^&\\s\"'<>,;}]+");
 
-    public static Redaction of(PubNubConfig config) {
-        return new Redaction(Stream.of(config.secretKey(), config.authKey(), config.publishKey(), config.subscribeKey())
+    public static Redaction of(PubNubKeys keys) {
+        return new Redaction(Stream.of(keys.secretKey(), keys.authKey(), Optional.of(keys.publishKey()), Optional.of(keys.subscribeKey()))
                 .flatMap(Optional::stream)
                 .filter(s -> s.length() >= 4)
                 .flatMap(s -> Stream.of(s, PercentEncoding.encode(s), URLEncoder.encode(s, StandardCharsets.UTF_8)))

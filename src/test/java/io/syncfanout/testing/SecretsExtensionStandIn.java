@@ -33,16 +33,28 @@ public class SecretsExtensionStandIn implements QuarkusTestResourceLifecycleMana
     public Map<String, String> start() {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         server.start();
-        String secret = "{\\\"publish_key\\\":\\\"" + PUBLISH_KEY + "\\\",\\\"subscribe_key\\\":\\\"" + SUBSCRIBE_KEY
+        current = this;
+        serve(PUBLISH_KEY, SUBSCRIBE_KEY);
+        config = Map.of("PUBNUB_KEYS_SECRET_ID", SECRET_ID, "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", String.valueOf(server.port()),
+                "AWS_SESSION_TOKEN", SESSION_TOKEN);
+        return config;
+    }
+
+    private static volatile SecretsExtensionStandIn current;
+
+    /** The secret rotated to new keys, as Secrets Manager would serve it from now on (the auth key kept). */
+    public static void rotateTo(String publishKey, String subscribeKey) {
+        current.serve(publishKey, subscribeKey);
+    }
+
+    private void serve(String publishKey, String subscribeKey) {
+        String secret = "{\\\"publish_key\\\":\\\"" + publishKey + "\\\",\\\"subscribe_key\\\":\\\"" + subscribeKey
                 + "\\\",\\\"auth_key\\\":\\\"" + AUTH_KEY + "\\\"}";
         server.stubFor(get(urlPathEqualTo("/secretsmanager/get")).withQueryParam("secretId", equalTo(SECRET_ID))
                 .withHeader("X-Aws-Parameters-Secrets-Token", equalTo(SESSION_TOKEN))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json")
                         .withBody("{\"ARN\":\"" + SECRET_ID + "\",\"Name\":\"sync-fanout/pubnub\",\"SecretString\":\"" + secret
                                 + "\",\"VersionId\":\"v1\",\"VersionStages\":[\"AWSCURRENT\"]}")));
-        config = Map.of("PUBNUB_KEYS_SECRET_ID", SECRET_ID, "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", String.valueOf(server.port()),
-                "AWS_SESSION_TOKEN", SESSION_TOKEN);
-        return config;
     }
 
     @Override

@@ -54,6 +54,11 @@ public final class TcpFront implements AutoCloseable {
         return accepted.get();
     }
 
+    /** Connections whose client has not closed them yet. */
+    public int openConnections() {
+        return open.size();
+    }
+
     /** The next {@code connections} connections are reset as soon as they are accepted. */
     public void resetNext(int connections) {
         toReset.set(connections);
