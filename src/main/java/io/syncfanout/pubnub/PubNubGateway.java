@@ -232,6 +232,8 @@ public class PubNubGateway implements Publisher {
             String message = cause.getMessage() == null ? "" : cause.getMessage();
             if (cause instanceof io.vertx.core.http.HttpClosedException
                     || message.contains("Connection reset") || message.contains("reset by peer")
+                    // TLS over a connection reset under the request (Netty 4.1.138: "SSLEngine closed already")
+                    || message.contains("SSLEngine closed")
                     // HTTP/2: streams of a connection that was reset; never those a GOAWAY refused, which
                     // a server sends when it closes a connection in good order (they are only retried)
                     || message.contains("Stream was closed") && !message.contains("GOAWAY")) {
