@@ -37,7 +37,7 @@ import io.smallrye.config.PropertiesConfigSource;
 public class AwsKeysConfigSourceFactory implements ConfigSourceFactory {
 
     /** Below environment variables (300), above application.properties (250). */
-    static final int ORDINAL = 275;
+    public static final int ORDINAL = 275;
     private static final Map<String, String> PARAMETERS = Map.of(
             "PUBNUB_PUBLISH_KEY_PARAMETER", "pubnub.publish-key",
             "PUBNUB_SUBSCRIBE_KEY_PARAMETER", "pubnub.subscribe-key",

@@ -19,8 +19,9 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.SmallRyeConfig;
 import io.syncfanout.config.AwsKeysConfigSourceFactory;
-import io.syncfanout.config.PubNubConfig;
 import io.syncfanout.plan.BatchPacker;
 import io.syncfanout.plan.ChannelQueue;
 import io.syncfanout.plan.PublishPlan;
@@ -61,11 +62,10 @@ public class SnapStartHooks implements Resource {
     private final PubNubConnections connections;
     private final PublishCircuit circuit;
     private final PublishPacing pacing;
-    private final PubNubConfig pubnub;
     private final Config config;
 
     SnapStartHooks(RecordReader reader, PublishPlanner planner, BatchPacker packer, PubNubGateway gateway,
-            PubNubConnections connections, PublishCircuit circuit, PublishPacing pacing, PubNubConfig pubnub, Config config) {
+            PubNubConnections connections, PublishCircuit circuit, PublishPacing pacing, Config config) {
         this.reader = reader;
         this.planner = planner;
         this.packer = packer;
@@ -73,7 +73,6 @@ public class SnapStartHooks implements Resource {
         this.connections = connections;
         this.circuit = circuit;
         this.pacing = pacing;
-        this.pubnub = pubnub;
         this.config = config;
     }
 
@@ -142,8 +141,9 @@ public class SnapStartHooks implements Resource {
     }
 
     /**
-     * The keys from where infra/ says they live, read again; a {@code PUBNUB_*_KEY} setting of its own
-     * still wins, as at start-up. A failed read keeps the keys of the snapshot and says why.
+     * The keys from where infra/ says they live, read again. A key the function is given any other way
+     * (a {@code PUBNUB_*_KEY} variable) still wins, as at start-up: the configuration says where each
+     * came from. A failed read keeps the keys of the snapshot and says why.
      */
     private void rereadKeys() {
         Map<String, String> read;
@@ -159,17 +159,15 @@ public class SnapStartHooks implements Resource {
         if (read.isEmpty()) {
             return;
         }
-        PubNubKeys snapshot = PubNubKeys.of(pubnub);
-        gateway.useKeys(new PubNubKeys(
-                own("PUBNUB_PUBLISH_KEY").orElse(read.getOrDefault("pubnub.publish-key", snapshot.publishKey())),
-                own("PUBNUB_SUBSCRIBE_KEY").orElse(read.getOrDefault("pubnub.subscribe-key", snapshot.subscribeKey())),
-                own("PUBNUB_SECRET_KEY").or(() -> Optional.ofNullable(read.get("pubnub.secret-key"))).or(snapshot::secretKey),
-                own("PUBNUB_AUTH_KEY").or(() -> Optional.ofNullable(read.get("pubnub.auth-key"))).or(snapshot::authKey)));
+        gateway.useKeys(new PubNubKeys(key("pubnub.publish-key", read).orElse(""), key("pubnub.subscribe-key", read).orElse(""),
+                key("pubnub.secret-key", read), key("pubnub.auth-key", read)));
         LOG.infof("PubNub keys read again after the restore (%s)", String.join(", ", read.keySet()));
     }
 
-    /** A key set in the function's own environment, which wins over SSM and Secrets Manager. */
-    private static Optional<String> own(String variable) {
-        return Optional.ofNullable(System.getenv(variable)).filter(v -> !v.isBlank());
+    /** The key read again, unless the one in use came from a setting that outranks SSM and Secrets Manager. */
+    private Optional<String> key(String property, Map<String, String> read) {
+        ConfigValue current = config.unwrap(SmallRyeConfig.class).getConfigValue(property);
+        boolean outranks = current.getValue() != null && current.getSourceOrdinal() > AwsKeysConfigSourceFactory.ORDINAL;
+        return Optional.ofNullable(outranks ? current.getValue() : read.getOrDefault(property, current.getValue()));
     }
 }

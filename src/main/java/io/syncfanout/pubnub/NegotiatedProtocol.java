@@ -48,4 +48,5 @@ public class NegotiatedProtocol implements ResteasyReactiveClientResponseFilter 
 
     private static String name(HttpVersion version) {
         return version == HttpVersion.HTTP_2 ? "h2" : version == HttpVersion.HTTP_1_0 ? "http/1.0" : "http/1.1";
-    }}
+    }
+}

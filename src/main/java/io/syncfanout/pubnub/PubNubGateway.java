@@ -72,12 +72,9 @@ public class PubNubGateway implements Publisher {
      * the snapshot holds it loaded and compiled. Nothing is sent.
      */
     public void prime() {
-        SortedMap<String, String> params = new TreeMap<>();
-        params.put("uuid", pubnub.uuid());
-        params.put("store", "1");
-        params.put("timestamp", Long.toString(System.currentTimeMillis() / 1000));
         String path = "/publish/" + keyed.keysPath() + PercentEncoding.encode("user.priming.sync") + "/0";
-        new RequestSigner("sub-c-priming", "pub-c-priming", "sec-c-priming").sign(path, params);
+        new RequestSigner("sub-c-priming", "pub-c-priming", "sec-c-priming").sign(path, signedParams(keyed,
+                Long.toString(System.currentTimeMillis() / 1000)));
         keyed.redaction().apply("connection error: priming " + path + "?auth=priming");
         keyed.responses().read(200, "[1,\"Sent\",\"17000000000000000\"]", null);
         try {
@@ -127,13 +124,8 @@ public class PubNubGateway implements Publisher {
         String timestamp = null;
         String signature = null;
         if (signer.isPresent()) {
-            SortedMap<String, String> params = new TreeMap<>();
-            params.put("uuid", pubnub.uuid());
-            params.put("store", "1");
-            keyed.auth().ifPresent(key -> params.put("auth", key));
             timestamp = Long.toString(System.currentTimeMillis() / 1000);
-            params.put("timestamp", timestamp);
-            signature = PercentEncoding.encode(signer.get().sign("/publish/" + path, params));
+            signature = PercentEncoding.encode(signer.get().sign("/publish/" + path, signedParams(keyed, timestamp)));
         }
         // The attempt's own signature and timestamp are secrets too, wherever an answer echoes them.
         Redaction attempt = signature == null ? redaction : redaction.withAttempt(signature, timestamp);
@@ -147,6 +139,16 @@ public class PubNubGateway implements Publisher {
                 .transform(failure -> PublishCircuit.failing(connectionFailure(failure, attempt, attempts), attempts))
                 .map(response -> read(response, deadline, attempt == redaction ? keyed.responses() : new PublishResponses(attempt),
                         attempts));
+    }
+
+    /** The query parameters a signature covers, as the publish sends them (contract, section 3). */
+    private SortedMap<String, String> signedParams(Keyed keyed, String timestamp) {
+        SortedMap<String, String> params = new TreeMap<>();
+        params.put("uuid", pubnub.uuid());
+        params.put("store", "1");
+        keyed.auth().ifPresent(key -> params.put("auth", key));
+        params.put("timestamp", timestamp);
+        return params;
     }
 
     private PublishAck read(Response response, Deadline deadline, PublishResponses responses, PublishAttempts attempts) {

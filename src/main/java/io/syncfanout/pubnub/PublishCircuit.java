@@ -36,7 +36,6 @@ public class PublishCircuit {
     private static final ThreadLocal<PublishAttempts> FAILING = new ThreadLocal<>();
 
     private final CircuitBreakerMaintenance circuits;
-    private final AtomicInteger opened = new AtomicInteger();
     /** Invocations running in this process now. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -48,7 +47,6 @@ public class PublishCircuit {
     void watch(@Observes StartupEvent event) {
         circuits.onStateChange(NAME, state -> {
             if (state == CircuitBreakerState.OPEN) {
-                opened.incrementAndGet();
                 PublishAttempts opener = FAILING.get();
                 if (opener != null) {
                     opener.openedCircuit();
@@ -101,10 +99,5 @@ public class PublishCircuit {
     static <F extends Throwable> F failing(F failure, PublishAttempts attempts) {
         FAILING.set(failure instanceof PublishFailure.Outage ? attempts : null);
         return failure;
-    }
-
-    /** How many times the circuit has opened since the instance started. */
-    public int timesOpened() {
-        return opened.get();
     }
 }

@@ -115,8 +115,5 @@ public class PublishPacing {
      * @param pausedMillis time publishing was held for them
      */
     public record Totals(long rateLimitedAnswers, long pausedMillis) {
-        public Totals since(Totals before) {
-            return new Totals(rateLimitedAnswers - before.rateLimitedAnswers, pausedMillis - before.pausedMillis);
-        }
     }
 }
