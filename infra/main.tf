@@ -160,8 +160,10 @@ resource "aws_iam_role" "function" {
 
 data "aws_iam_policy_document" "function" {
   statement {
-    sid       = "ConsumeTheSourceQueue"
-    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+    sid = "ConsumeTheSourceQueue"
+    # ChangeMessageVisibility: the function itself delays the redelivery of records that failed for a
+    # PubNub outage (docs/operations.md#outages-and-the-dead-letter-queue), on the source queue only.
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
     resources = [aws_sqs_queue.source.arn]
   }
 

@@ -131,7 +131,7 @@ if (!policy) fail('data.aws_iam_policy_document.function is missing');
 const statements = [...(policy?.statement ?? []), ...(policy?.dynamic?.statement ?? []).map((d) => d.content[0])];
 const allowed = {
   'sqs:ReceiveMessage': '${aws_sqs_queue.source.arn}', 'sqs:DeleteMessage': '${aws_sqs_queue.source.arn}',
-  'sqs:GetQueueAttributes': '${aws_sqs_queue.source.arn}',
+  'sqs:GetQueueAttributes': '${aws_sqs_queue.source.arn}', 'sqs:ChangeMessageVisibility': '${aws_sqs_queue.source.arn}',
   'logs:CreateLogStream': '${aws_cloudwatch_log_group.function.arn}:*', 'logs:PutLogEvents': '${aws_cloudwatch_log_group.function.arn}:*',
   'ssm:GetParameter': '${local.parameter_arns}', 'secretsmanager:GetSecretValue': '${var.pubnub_keys_secret_arn}',
   'kms:Decrypt': '${var.kms_key_arn}',
@@ -146,7 +146,7 @@ for (const s of statements) {
   }
   if (text(s).includes('"*"')) fail(`IAM statement ${s.sid} uses a wildcard`);
 }
-for (const needed of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'logs:PutLogEvents', 'ssm:GetParameter', 'secretsmanager:GetSecretValue']) {
+for (const needed of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility', 'logs:PutLogEvents', 'ssm:GetParameter', 'secretsmanager:GetSecretValue']) {
   if (!granted.has(needed)) fail(`IAM does not grant ${needed}`);
 }
 

@@ -27,6 +27,36 @@ public interface SyncConfig {
 
     Metrics metrics();
 
+    Redelivery redelivery();
+
+    /**
+     * How long SQS keeps a record away after it failed for an outage (PubNub's 5xx, dropped connections,
+     * the open circuit, the deadline behind them): ChangeMessageVisibility, growing with the record's
+     * ApproximateReceiveCount, so that an outage does not burn the receives that would send a valid
+     * record to the dead-letter queue. Invalid and refused records keep the queue's own visibility.
+     */
+    interface Redelivery {
+        /** Off: every failed record comes back after the queue's visibility timeout. */
+        @WithDefault("true")
+        boolean backoffEnabled();
+
+        /** The delay after a record's first receive fails. */
+        @WithDefault("60s")
+        Duration backoffBase();
+
+        /** Each further receive multiplies it. */
+        @WithDefault("6")
+        int backoffMultiplier();
+
+        /** The longest delay; SQS refuses a visibility timeout past 12 hours from the receive. */
+        @WithDefault("11h")
+        Duration backoffMax();
+
+        /** The most the ChangeMessageVisibility call may take; Lambda's deadline bounds it too. */
+        @WithDefault("1s")
+        Duration callTimeout();
+    }
+
     interface Metrics {
         /** Whether the summary line carries CloudWatch Embedded Metric Format. */
         @WithDefault("true")

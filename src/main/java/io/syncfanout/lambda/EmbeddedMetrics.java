@@ -48,6 +48,7 @@ final class EmbeddedMetrics {
         metric(root, metrics, "RateLimitPause", "Milliseconds", summary.rateLimitPausedMillis());
         metric(root, metrics, "CircuitOpened", "Count", summary.circuitOpened());
         metric(root, metrics, "CircuitOpen", "None", summary.circuitOpen() ? 1 : 0);
+        metric(root, metrics, "RedeliveriesDelayed", "Count", summary.redeliveriesDelayed());
         metric(root, metrics, "DeadlineMissing", "Count", summary.deadlineMissing() ? 1 : 0);
         metric(root, metrics, "InvocationDuration", "Milliseconds", summary.millis());
         if (!summary.publishLatenciesMs().isEmpty()) {

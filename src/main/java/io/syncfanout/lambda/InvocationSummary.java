@@ -18,10 +18,12 @@ import io.syncfanout.fanout.FailureKind;
  * @param circuitOpen whether the circuit breaker (the instance's) was open when the invocation answered
  * @param deadlineMissing run by a Lambda Runtime API without Lambda's deadline read (amendment 17)
  * @param protocol what PubNub's answers to this invocation came over: {@code h2}, {@code http/1.1}, {@code mixed} or {@code none}
+ * @param redeliveriesDelayed records failed for an outage whose redelivery SQS delayed (RedeliveryDelays)
  */
 record InvocationSummary(int records, int superseded, int duplicates, int publishes, int retries, long bytes,
         Map<FailureKind, Integer> failedByKind, long millis, List<Long> publishLatenciesMs, long rateLimitedAnswers,
-        long rateLimitPausedMillis, int circuitOpened, boolean circuitOpen, boolean deadlineMissing, String protocol) {
+        long rateLimitPausedMillis, int circuitOpened, boolean circuitOpen, boolean deadlineMissing, String protocol,
+        int redeliveriesDelayed) {
 
     InvocationSummary {
         EnumMap<FailureKind, Integer> every = new EnumMap<>(FailureKind.class);
@@ -48,6 +50,7 @@ record InvocationSummary(int records, int superseded, int duplicates, int publis
         failedByKind.forEach((kind, count) -> line.append(' ').append(kind.key()).append('=').append(count));
         return line.append(" rate_limited=").append(rateLimitedAnswers).append(" paused_ms=").append(rateLimitPausedMillis)
                 .append(" circuit_opened=").append(circuitOpened).append(" circuit=").append(circuitOpen ? "open" : "closed")
+                .append(" redelivery_delayed=").append(redeliveriesDelayed)
                 .append(" deadline_missing=").append(deadlineMissing ? 1 : 0).append(" protocol=").append(protocol)
                 .append(" ms=").append(millis)
                 .toString();

@@ -34,13 +34,14 @@ import io.syncfanout.pubnub.PublishPacing;
 import io.syncfanout.record.ReadResult;
 import io.syncfanout.record.RecordReader;
 import io.syncfanout.record.SqsRecord;
+import io.syncfanout.sqs.RedeliveryDelays;
 
 /**
  * SnapStart's runtime hooks for the JVM build, as CRaC {@link Resource}s
  * (<a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html">AWS</a>):
  * <ul>
  * <li>{@code beforeCheckpoint}, as a version is published: the hot path primed on a synthetic batch with
- * no side effect (reader, planner, packer, signer, PubNub's answers, the summary's JSON, the TLS engine),
+ * no side effect (reader, planner, packer, signer, PubNub's answers, the summary's JSON, the TLS engine, the SQS client),
  * so the snapshot holds it loaded and, on {@code java25}, compiled by C2; then every pooled connection
  * closed, since one kept in a snapshot is dead after the restore.</li>
  * <li>{@code afterRestore}, as each instance resumes from the snapshot: the keys read again from SSM or
@@ -62,10 +63,12 @@ public class SnapStartHooks implements Resource {
     private final PubNubConnections connections;
     private final PublishCircuit circuit;
     private final PublishPacing pacing;
+    private final RedeliveryDelays redeliveryDelays;
     private final Config config;
 
     SnapStartHooks(RecordReader reader, PublishPlanner planner, BatchPacker packer, PubNubGateway gateway,
-            PubNubConnections connections, PublishCircuit circuit, PublishPacing pacing, Config config) {
+            PubNubConnections connections, PublishCircuit circuit, PublishPacing pacing, RedeliveryDelays redeliveryDelays,
+            Config config) {
         this.reader = reader;
         this.planner = planner;
         this.packer = packer;
@@ -73,6 +76,7 @@ public class SnapStartHooks implements Resource {
         this.connections = connections;
         this.circuit = circuit;
         this.pacing = pacing;
+        this.redeliveryDelays = redeliveryDelays;
         this.config = config;
     }
 
@@ -90,6 +94,7 @@ public class SnapStartHooks implements Resource {
             prime(round);
         }
         primeTls();
+        redeliveryDelays.prime();
         connections.closeAll();
         LOG.infof("primed for the snapshot in %d ms (%d synthetic batches, nothing sent); pooled connections closed",
                 (System.nanoTime() - start) / 1_000_000, PRIMING_ROUNDS);
@@ -123,7 +128,7 @@ public class SnapStartHooks implements Resource {
         }
         gateway.prime();
         InvocationSummary summary = new InvocationSummary(read.size(), plan.superseded(), plan.duplicates(), plan.channels().size(), 0,
-                0, Map.of(), 1, List.of(1L, 2L), 0, 0, 0, false, false, "h2");
+                0, Map.of(), 1, List.of(1L, 2L), 0, 0, 0, false, false, "h2", 0);
         summary.text();
         EmbeddedMetrics.document(summary, "Priming", "priming", null, System.currentTimeMillis());
     }

@@ -31,6 +31,8 @@ import io.syncfanout.pubnub.PublishCircuit;
 import io.syncfanout.record.ReadResult;
 import io.syncfanout.record.RecordReader;
 import io.syncfanout.record.SqsRecord;
+import io.syncfanout.sqs.Redelivery;
+import io.syncfanout.sqs.RedeliveryDelays;
 
 /**
  * The Lambda entry point: an SQS batch in, the records SQS must deliver again out
@@ -43,6 +45,7 @@ public class SyncFanoutFunction {
     /** The summary's own category, written unformatted: see {@link SummaryLog}. */
     private static final Logger SUMMARY = Logger.getLogger(SummaryLog.CATEGORY);
     private static final String MESSAGE_GROUP_ID = "MessageGroupId";
+    private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
     private static final String RUNTIME_API = "AWS_LAMBDA_RUNTIME_API";
     private static final AtomicBoolean WARNED_NO_ATTEMPT_FITS = new AtomicBoolean();
 
@@ -57,6 +60,9 @@ public class SyncFanoutFunction {
 
     @Inject
     PublishCircuit circuit;
+
+    @Inject
+    RedeliveryDelays redeliveryDelays;
 
     @Inject
     SyncConfig config;
@@ -79,14 +85,19 @@ public class SyncFanoutFunction {
         // Overlapping invocations share the circuit and the pacing on purpose; the rest is their own.
         circuit.beginInvocation();
         try {
-            return publish(records, deadline, start, deadlineMissing);
+            // What is left for delaying redeliveries once publishing is over: up to Lambda's own deadline,
+            // less half the margin kept to answer.
+            Deadline answerBy = LambdaDeadline.forInvocation(start, config.timeBudget(), lambdaDeadline,
+                    config.publish().deadlineMargin().dividedBy(2));
+            return publish(event, records, deadline, answerBy, start, deadlineMissing);
         } finally {
             circuit.endInvocation();
         }
     }
 
     /** Reads, plans and publishes the batch, and answers with what SQS must deliver again. */
-    private SQSBatchResponse publish(List<SqsRecord> records, Deadline deadline, long start, boolean deadlineMissing) {
+    private SQSBatchResponse publish(SQSEvent event, List<SqsRecord> records, Deadline deadline, Deadline answerBy, long start,
+            boolean deadlineMissing) {
         List<ReadResult> read = new ArrayList<>(records.size());
         for (SqsRecord record : records) {
             read.add(reader.read(record));
@@ -99,22 +110,27 @@ public class SyncFanoutFunction {
         Set<String> failedIds = new LinkedHashSet<>();
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<FailureKind, Integer> failedByKind = new EnumMap<>(FailureKind.class);
+        List<Redelivery> outageFailures = new ArrayList<>();
         for (SqsRecord record : result.ledger().failed()) {
             FailureKind kind = result.ledger().kind(record);
             if (failedIds.add(record.messageId())) {
                 failures.add(new SQSBatchResponse.BatchItemFailure(record.messageId()));
                 failedByKind.merge(kind, 1, Integer::sum);
+                if (kind.outage()) {
+                    outageFailures.add(redelivery(event.getRecords().get(record.position())));
+                }
             }
             if (kind != FailureKind.INVALID) {
                 LOG.warnf("record %s failed: %s", record.messageId(), result.ledger().reason(record));
             }
         }
+        int delayed = redeliveryDelays.delay(outageFailures, answerBy.remaining());
 
         PubNubBehaviour pubnub = result.pubnub();
         InvocationSummary summary = new InvocationSummary(records.size(), plan.superseded(), plan.duplicates(), result.publishes(),
                 result.retries(), result.bytes(), failedByKind, (System.nanoTime() - start) / 1_000_000, result.publishLatenciesMs(),
                 pubnub.rateLimitedAnswers(), pubnub.pausedMillis(), pubnub.circuitOpened(), circuit.isOpen(), deadlineMissing,
-                pubnub.protocol());
+                pubnub.protocol(), delayed);
         logSummary(summary);
         return new SQSBatchResponse(failures);
     }
@@ -147,6 +163,18 @@ public class SyncFanoutFunction {
         String functionName = System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "sync-fanout");
         SUMMARY.info(EmbeddedMetrics.document(summary, config.metrics().namespace(), functionName,
                 requestId == null ? null : requestId.toString(), System.currentTimeMillis()));
+    }
+
+    /** What delaying a record's redelivery needs of it; a receive count SQS did not give counts as the first. */
+    private static Redelivery redelivery(SQSEvent.SQSMessage message) {
+        Map<String, String> attributes = message.getAttributes();
+        int receiveCount = 1;
+        try {
+            receiveCount = Math.max(1, Integer.parseInt(attributes == null ? "1" : attributes.getOrDefault(RECEIVE_COUNT, "1")));
+        } catch (NumberFormatException notANumber) {
+            // the first receive's delay, the shortest
+        }
+        return new Redelivery(message.getMessageId(), message.getReceiptHandle(), message.getEventSourceArn(), receiveCount);
     }
 
     /**

@@ -110,6 +110,10 @@ public final class Benchmarks {
             Http2ServersBenchmark.main(args);
             return;
         }
+        if (Arrays.asList(args).contains("--queue")) {
+            QueueLatencyBenchmark.main(args);
+            return;
+        }
         if (Arrays.asList(args).contains("--capacity")) {
             CapacityBenchmark.main(args);
             return;

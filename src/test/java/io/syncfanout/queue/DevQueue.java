@@ -1,0 +1,87 @@
+package io.syncfanout.queue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The queue beside {@code quarkus dev} ({@code ./dev}): the local SQS on 127.0.0.1:9324 with the source
+ * queue and its dead-letter queue named and set as infra/'s defaults make them, and the event source
+ * mapping polling it and invoking the function in dev mode through Lambda's mock event server
+ * (localhost:8080), as Lambda would. {@code DevQueue send FILE} sends the bodies of a sample event to it.
+ */
+public final class DevQueue {
+
+    static final int PORT = Integer.parseInt(System.getenv().getOrDefault("DEV_SQS_PORT", "9324"));
+    private static final URI FUNCTION = URI.create(System.getenv().getOrDefault("DEV_FUNCTION_URL", "http://localhost:8080/"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("send")) {
+            send(Path.of(args[1]));
+            return;
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try (LocalQueue queue = LocalQueue.start(PORT)) {
+            QueueSettings settings = QueueSettings.infraDefaults("sync-fanout", false);
+            LocalQueue.Queues queues = queue.create(settings);
+            EventSourceMapping.Function devMode = event -> invoke(http, event);
+            try (EventSourceMapping mapping = EventSourceMapping.start(queue.sqs(), queues,
+                    new EventSourceMapping.Settings(1_000, Duration.ofSeconds(1)), List.of(devMode))) {
+                System.out.printf("%nlocal SQS on %s: %s (dead-letter queue %s), polled as Lambda polls it (batches of up to 1,000, "
+                        + "a 1 s window) into the function at %s%n  aws --endpoint-url %s sqs send-message --queue-url %s --message-body "
+                        + "'{\"user_id\":\"u1\",\"type\":\"watchlist_update\",\"device_id\":\"phone\",\"timestamp\":1,\"operation\":\"Add\","
+                        + "\"content_id\":\"c1\",\"unique_tag\":\"t1\"}'%n  ./dev send samples/standard-many-users.json%n%n",
+                        queue.endpoint(), queues.sourceUrl(), queues.deadLetterUrl(), FUNCTION, queue.endpoint(), queues.sourceUrl());
+                Thread.currentThread().join(); // until ./dev stops
+            }
+        }
+    }
+
+    /** Dev mode answers as Lambda's Invoke does: 200 with the answer, or 500 for a function error; not up yet is an error too. */
+    private static LocalFunction.Outcome invoke(HttpClient http, String event) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(FUNCTION).timeout(Duration.ofMinutes(1)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event)).build();
+        try {
+            HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new LocalFunction.Outcome(answer.statusCode() == 200 ? LocalFunction.Ending.ANSWERED : LocalFunction.Ending.FUNCTION_ERROR,
+                    answer.body());
+        } catch (ConnectException notUp) {
+            System.out.println("dev mode is not answering on " + FUNCTION + " yet: the batch comes back after the visibility timeout");
+            return new LocalFunction.Outcome(LocalFunction.Ending.FUNCTION_ERROR, null);
+        }
+    }
+
+    /** The bodies of a sample event, sent to the dev queue as producers would. */
+    private static void send(Path sample) throws IOException {
+        List<String> bodies = new ArrayList<>();
+        for (JsonNode record : JSON.readTree(Files.readString(sample)).path("Records")) {
+            bodies.add(record.path("body").asText());
+        }
+        URI endpoint = URI.create("http://127.0.0.1:" + PORT);
+        try (var sqs = LocalQueue.client(endpoint)) {
+            String url = sqs.getQueueUrl(b -> b.queueName("sync-fanout")).queueUrl();
+            for (int from = 0; from < bodies.size(); from += 10) {
+                List<String> chunk = bodies.subList(from, Math.min(bodies.size(), from + 10));
+                var entries = new ArrayList<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry>();
+                for (int i = 0; i < chunk.size(); i++) {
+                    entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("e" + i)
+                            .messageBody(chunk.get(i)).build());
+                }
+                sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries));
+            }
+            System.out.printf("sent %d messages from %s to %s%n", bodies.size(), sample, url);
+        }
+    }
+}
