@@ -62,6 +62,20 @@ class PublishFailuresTest extends StandInSuite {
         assertEquals(2, requestsTo("ann").size());
     }
 
+    /** Nothing a record holds may crash the function: not even what delaying its redelivery reads of it. */
+    @Test
+    void anOutagesRecordsWithAttributesLambdaWouldNeverWriteAreStillReportedFailed() {
+        pubnub.stubFor(publishTo("ode").willReturn(pubnub(503, "{\"status\":503,\"error\":true,\"message\":\"Service Unavailable\"}")));
+        SqsEvents event = SqsEvents.standard();
+        String countNotANumber = event.add(watchlist("ode", "film", "Add", 44));
+        String noReceiptHandle = event.add(watchlist("ode", "film", "Add", 45));
+        String notAQueue = event.add(watchlist("ode", "film", "Add", 46));
+        event.tamper(countNotANumber, "attributes.ApproximateReceiveCount", "many").tamper(noReceiptHandle, "receiptHandle", null)
+                .tamper(noReceiptHandle, "attributes.ApproximateReceiveCount", null).tamper(notAQueue, "eventSourceARN", "arn:aws:kinesis:x");
+
+        assertEquals(java.util.Set.of(countNotANumber, noReceiptHandle, notAQueue), java.util.Set.copyOf(Invoke.failedIds(event)));
+    }
+
     @Test
     void aDroppedConnectionIsRetried() {
         pubnub.stubFor(publishTo("ari").inScenario("reset").whenScenarioStateIs(STARTED)

@@ -80,6 +80,21 @@ public final class SqsEvents {
         return records.size();
     }
 
+    /** Sets a field of a record as Lambda would never write it (null, another value), for hostile input. */
+    @SuppressWarnings("unchecked")
+    public SqsEvents tamper(String messageId, String field, Object value) {
+        for (Map<String, Object> record : records) {
+            if (record.get("messageId").equals(messageId)) {
+                if (field.startsWith("attributes.")) {
+                    ((Map<String, Object>) record.get("attributes")).put(field.substring("attributes.".length()), value);
+                } else {
+                    record.put(field, value);
+                }
+            }
+        }
+        return this;
+    }
+
     /**
      * The event as the function receives it, for calling it directly (several at once, in one process):
      * read from {@link #json()}, whose names Lambda spells its own way ({@code Records}, {@code eventSourceARN}).
