@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -26,6 +28,7 @@ public final class DevQueue {
     static final int PORT = Integer.parseInt(System.getenv().getOrDefault("DEV_SQS_PORT", "9324"));
     private static final URI FUNCTION = URI.create(System.getenv().getOrDefault("DEV_FUNCTION_URL", "http://localhost:8080/"));
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(DevQueue.class);
 
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("send")) {
@@ -39,7 +42,7 @@ public final class DevQueue {
             EventSourceMapping.Function devMode = event -> invoke(http, event);
             try (EventSourceMapping mapping = EventSourceMapping.start(queue.sqs(), queues,
                     new EventSourceMapping.Settings(1_000, Duration.ofSeconds(1)), List.of(devMode))) {
-                System.out.printf("%nlocal SQS on %s: %s (dead-letter queue %s), polled as Lambda polls it (batches of up to 1,000, "
+                LOG.infof("%nlocal SQS on %s: %s (dead-letter queue %s), polled as Lambda polls it (batches of up to 1,000, "
                         + "a 1 s window) into the function at %s%n  aws --endpoint-url %s sqs send-message --queue-url %s --message-body "
                         + "'{\"user_id\":\"u1\",\"type\":\"watchlist_update\",\"device_id\":\"phone\",\"timestamp\":1,\"operation\":\"Add\","
                         + "\"content_id\":\"c1\",\"unique_tag\":\"t1\"}'%n  ./dev send samples/standard-many-users.json%n%n",
@@ -58,7 +61,7 @@ public final class DevQueue {
             return new LocalFunction.Outcome(answer.statusCode() == 200 ? LocalFunction.Ending.ANSWERED : LocalFunction.Ending.FUNCTION_ERROR,
                     answer.body());
         } catch (ConnectException notUp) {
-            System.out.println("dev mode is not answering on " + FUNCTION + " yet: the batch comes back after the visibility timeout");
+            LOG.warnf("dev mode is not answering on %s yet: the batch comes back after the visibility timeout", FUNCTION);
             return new LocalFunction.Outcome(LocalFunction.Ending.FUNCTION_ERROR, null);
         }
     }
@@ -81,7 +84,7 @@ public final class DevQueue {
                 }
                 sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries));
             }
-            System.out.printf("sent %d messages from %s to %s%n", bodies.size(), sample, url);
+            LOG.infof("sent %d messages from %s to %s", bodies.size(), sample, url);
         }
     }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jboss.logging.Logger;
 import org.quicktheories.core.Gen;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -53,6 +54,7 @@ class DeviceStatePropertyIT {
     /** Small enough that the property runs in about a minute. */
     private static final int EXAMPLES = 8;
     private static final AtomicInteger EXAMPLE = new AtomicInteger();
+    private static final Logger LOG = Logger.getLogger(DeviceStatePropertyIT.class);
 
     @TempDir
     static Path work;
@@ -132,7 +134,7 @@ class DeviceStatePropertyIT {
         List<String> bodies = history(scenario, "p" + example);
         Set<String> invalidBodies = new HashSet<>();
         bodies.stream().filter(b -> b.contains("\"timestamp\":0")).forEach(invalidBodies::add);
-        System.out.printf("example %d: %d updates (%d invalid), %s, batch_size %d, window %s, coalescing %s%n", example, bodies.size(),
+        LOG.infof("example %d: %d updates (%d invalid), %s, batch_size %d, window %s, coalescing %s", example, bodies.size(),
                 invalidBodies.size(), scenario.fault(), scenario.batchSize(), scenario.window() ? "1 s" : "0", scenario.coalesce() ? "on" : "off");
         List<String> order = new ArrayList<>(bodies);
         Collections.shuffle(order, new Random(scenario.sendOrderSeed()));

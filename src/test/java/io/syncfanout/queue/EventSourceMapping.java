@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,6 +42,7 @@ public final class EventSourceMapping implements AutoCloseable {
      */
     private static final int LONG_POLL_SECONDS = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(EventSourceMapping.class);
 
     /** The mapping's settings, as infra/'s {@code aws_lambda_event_source_mapping} names them. */
     public record Settings(int batchSize, Duration maximumBatchingWindow) {
@@ -111,7 +114,7 @@ public final class EventSourceMapping implements AutoCloseable {
                 return;
             } catch (RuntimeException | java.io.IOException e) {
                 if (running) {
-                    System.err.println("event source mapping: " + e);
+                    LOG.warnf("event source mapping: %s", e);
                 }
             }
         }
@@ -251,7 +254,7 @@ public final class EventSourceMapping implements AutoCloseable {
             List<DeleteMessageBatchRequestEntry> chunk = entries.subList(from, Math.min(entries.size(), from + MAX_PER_RECEIVE));
             var result = sqs.deleteMessageBatch(b -> b.queueUrl(queues.sourceUrl()).entries(chunk));
             if (!result.failed().isEmpty()) {
-                System.err.println("event source mapping: could not delete " + result.failed());
+                LOG.warnf("event source mapping: SQS did not delete %s", result.failed());
             }
         }
     }
