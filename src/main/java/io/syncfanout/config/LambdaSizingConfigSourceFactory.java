@@ -18,7 +18,8 @@ import io.smallrye.config.PropertiesConfigSource;
  * the function its size in {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}. Below one vCPU, what takes the
  * function's own CPU takes longer, so two defaults grow: the attempt timeout, so that a cold JVM on a
  * fraction of a CPU is not taken for a slow PubNub (and retried for nothing), and the time kept to
- * answer, so that reporting a whole batch failed still ends before Lambda's deadline. From one vCPU
+ * answer, so that reporting a whole batch failed still ends before Lambda's deadline, and the time kept
+ * to park or delay the records of a batch that failed for an outage. From one vCPU
  * up, the defaults of {@link SyncConfig} stand.
  * <p>
  * The publish concurrency does not follow the memory size: measured at 512 MB, fewer publishes in
@@ -33,6 +34,7 @@ public class LambdaSizingConfigSourceFactory implements ConfigSourceFactory {
     /** SyncConfig's defaults, for one vCPU and more. */
     static final long FULL_ATTEMPT_TIMEOUT_MS = Long.parseLong(SyncConfig.Publish.ONE_VCPU_ATTEMPT_TIMEOUT_MS);
     static final long FULL_ANSWER_MICROS_PER_RECORD = Long.parseLong(SyncConfig.Publish.ONE_VCPU_ANSWER_MICROS_PER_RECORD);
+    static final long FULL_REDELIVERY_MICROS_PER_RECORD = Long.parseLong(SyncConfig.Redelivery.ONE_VCPU_RESERVE_MICROS_PER_RECORD);
     /**
      * Never longer: an attempt that may take most of a short function timeout leaves no room for the
      * others, and a stalled PubNub must still leave room for a retry.
@@ -64,8 +66,10 @@ public class LambdaSizingConfigSourceFactory implements ConfigSourceFactory {
         double vcpus = Math.min(1.0, Math.max(0.05, (double) megabytes / ONE_VCPU_MB));
         long attemptTimeoutMs = Math.min(MAX_ATTEMPT_TIMEOUT_MS, Math.round(FULL_ATTEMPT_TIMEOUT_MS / Math.sqrt(vcpus) / 100.0) * 100);
         long answerMicros = Math.round(FULL_ANSWER_MICROS_PER_RECORD / vcpus);
+        long redeliveryMicros = Math.round(FULL_REDELIVERY_MICROS_PER_RECORD / vcpus);
         return Map.of("sync.publish.attempt-timeout-ms", Long.toString(attemptTimeoutMs),
-                "sync.publish.answer-micros-per-record", Long.toString(answerMicros));
+                "sync.publish.answer-micros-per-record", Long.toString(answerMicros),
+                "sync.redelivery.reserve-micros-per-record", Long.toString(redeliveryMicros));
     }
 
     @Override

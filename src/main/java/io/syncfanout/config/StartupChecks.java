@@ -60,7 +60,43 @@ public class StartupChecks {
         if (sync.timeBudget().isNegative() || sync.timeBudget().isZero()) {
             problems.add("sync.time-budget must be positive");
         }
+        redeliveryProblems(sync.redelivery(), problems);
         return problems;
+    }
+
+    /**
+     * Settings that would quietly undo the outage delays: a base under a second truncates to no delay
+     * at all (SQS takes whole seconds), a multiplier under 1 shrinks them, and SQS refuses a visibility
+     * timeout past 12 hours from a receive.
+     */
+    private static void redeliveryProblems(SyncConfig.Redelivery redelivery, List<String> problems) {
+        if (!redelivery.backoffEnabled()) {
+            return;
+        }
+        if (redelivery.backoffBase().compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            problems.add("sync.redelivery.backoff-base must be at least 1s (SQS delays by whole seconds), got " + redelivery.backoffBase());
+        }
+        if (redelivery.backoffMultiplier() < 1) {
+            problems.add("sync.redelivery.backoff-multiplier must be at least 1, got " + redelivery.backoffMultiplier());
+        }
+        if (redelivery.backoffMax().compareTo(redelivery.backoffBase()) < 0
+                || redelivery.backoffMax().compareTo(java.time.Duration.ofHours(12).minusMinutes(5)) > 0) {
+            problems.add("sync.redelivery.backoff-max must be from sync.redelivery.backoff-base to 11h55m (SQS allows 12 hours "
+                    + "from a receive, less the invocation's time), got " + redelivery.backoffMax());
+        }
+        if (redelivery.parkLimit().isNegative() || redelivery.parkLimit().compareTo(java.time.Duration.ofDays(14)) > 0) {
+            problems.add("sync.redelivery.park-limit must be from 0 to 14 days (SQS keeps a message 14 days at most), got "
+                    + redelivery.parkLimit());
+        }
+        if (redelivery.maxReceiveCount().isPresent() && redelivery.maxReceiveCount().getAsInt() < 1) {
+            problems.add("sync.redelivery.max-receive-count must be at least 1 (the source queue's maxReceiveCount)");
+        }
+        if (redelivery.concurrency() < 1) {
+            problems.add("sync.redelivery.concurrency must be at least 1");
+        }
+        if (redelivery.callTimeout().compareTo(java.time.Duration.ofMillis(10)) < 0) {
+            problems.add("sync.redelivery.call-timeout must be at least 10ms, got " + redelivery.callTimeout());
+        }
     }
 
     /** Keys travel in the URL: plain HTTP is only acceptable when the traffic never leaves the host. */

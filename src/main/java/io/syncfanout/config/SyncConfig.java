@@ -30,31 +30,76 @@ public interface SyncConfig {
     Redelivery redelivery();
 
     /**
-     * How long SQS keeps a record away after it failed for an outage (PubNub's 5xx, dropped connections,
-     * the open circuit, the deadline behind them): ChangeMessageVisibility, growing with the record's
-     * ApproximateReceiveCount, so that an outage does not burn the receives that would send a valid
-     * record to the dead-letter queue. Invalid and refused records keep the queue's own visibility.
+     * What happens to a record that failed for an outage of PubNub's (amendment 20: 5xx, refused or reset
+     * connections, no answer, the open circuit, the deadline behind them), so that an outage spends
+     * neither the receives that send a valid record to the dead-letter queue nor SQS's in-flight quota.
+     * On a standard queue it is parked: sent back to its queue with {@code DelaySeconds}, and left out of
+     * the answer once SQS has it. On a FIFO queue its redelivery is delayed in place
+     * (ChangeMessageVisibility). Invalid, refused and rate-limited records keep the queue's own way.
+     * docs/operations.md#outages-and-the-dead-letter-queue.
      */
     interface Redelivery {
         /** Off: every failed record comes back after the queue's visibility timeout. */
         @WithDefault("true")
         boolean backoffEnabled();
 
-        /** The delay after a record's first receive fails. */
+        /** The delay after a record's first failure (first park, or first receive on FIFO). At least 1 s. */
         @WithDefault("60s")
         Duration backoffBase();
 
-        /** Each further receive multiplies it. */
+        /** Each further failure multiplies it. At least 1. */
         @WithDefault("6")
         int backoffMultiplier();
 
-        /** The longest delay; SQS refuses a visibility timeout past 12 hours from the receive. */
-        @WithDefault("11h")
+        /**
+         * The longest one delay. A park's is at most 15 minutes anyway (SQS's {@code DelaySeconds});
+         * on FIFO it is what infra/'s hold rule counts. At most 11 h 55 min (SQS allows 12 h from a receive).
+         */
+        @WithDefault("15m")
         Duration backoffMax();
 
-        /** The most the ChangeMessageVisibility call may take; Lambda's deadline bounds it too. */
+        /**
+         * How long a record may stay parked, from its first park: then it takes the queue's ordinary way
+         * to the dead-letter queue. Keep it well inside the source queue's retention (infra/ checks).
+         */
+        @WithDefault("6h")
+        Duration parkLimit();
+
+        /**
+         * The source queue's {@code maxReceiveCount} (infra/ sets it): on FIFO the last receive is not
+         * delayed, since the next one moves the record to the dead-letter queue. Unset: always delayed.
+         */
+        java.util.OptionalInt maxReceiveCount();
+
+        /**
+         * SQS calls at once: a batch of 1,000 failed records is 100 calls of 10. At a 15 ms round trip
+         * 16 parked 1,000 records in about 340 ms here, 8 in 650 ms, 32 in 300 (RedeliveriesTest's rig).
+         */
+        @WithDefault("16")
+        int concurrency();
+
+        /** The most one SQS call may take; Lambda's deadline bounds it too. */
         @WithDefault("1s")
         Duration callTimeout();
+
+        /**
+         * Kept free before the deadline to park or delay records, on top of the answer's reserve: a
+         * round of calls to SQS, and for each record of the batch, were it to fail, its share of the
+         * calls. Below one vCPU the per-record part grows with the memory size's CPU share
+         * (LambdaSizingConfigSourceFactory).
+         */
+        @WithDefault("300ms")
+        Duration reserve();
+
+        @WithDefault(ONE_VCPU_RESERVE_MICROS_PER_RECORD)
+        long reserveMicrosPerRecord();
+
+        String ONE_VCPU_RESERVE_MICROS_PER_RECORD = "250";
+
+        /** All that is kept free before the deadline to park or delay the records of a batch of {@code records}. */
+        default Duration reserveFor(int records) {
+            return backoffEnabled() ? reserve().plusNanos(1_000L * reserveMicrosPerRecord() * records) : Duration.ZERO;
+        }
     }
 
     interface Metrics {

@@ -26,14 +26,6 @@ public enum FailureKind {
         this.key = key;
     }
 
-    /**
-     * Failed because PubNub could not take it then (5xx, dropped connections, 429s, the open circuit,
-     * the deadline behind them): the record is fine, and its redelivery waits out the outage.
-     */
-    public boolean outage() {
-        return this == UNDELIVERED || this == FAILED_FAST || this == OUT_OF_TIME;
-    }
-
     /** The CloudWatch metric counting records that failed this way. */
     public String metric() {
         return metric;

@@ -302,7 +302,7 @@ public class PublishDispatcher {
                     + done.tries.unanswered().filter(why -> !why.equals(last))
                             .map(why -> "; an earlier attempt went unanswered (" + why + "), so PubNub may have it").orElse("");
             for (SqsRecord record : batch.records()) {
-                ledger.fail(record, kindOf(done.failure), reason);
+                ledger.fail(record, kindOf(done.failure), reason, isOutage(done.failure));
             }
         }
 
@@ -333,6 +333,17 @@ public class PublishDispatcher {
             return FailureKind.OUT_OF_TIME;
         }
         return FailureKind.UNDELIVERED;
+    }
+
+    /**
+     * Amendment 20's outage reasons: 5xx, refused or reset connections, no answer at all, the open
+     * circuit, the deadline behind them. A 429 (PubNub asking to slow down), an answer that is not
+     * PubNub's and a 4xx are not: those records take the queue's own way back.
+     */
+    static boolean isOutage(Throwable failure) {
+        return failure instanceof PublishFailure.Outage || failure instanceof PublishFailure.StaleConnection
+                || failure instanceof PublishFailure.Unanswered || failure instanceof TimeoutException
+                || failure instanceof CircuitBreakerOpenException || failure instanceof PublishFailure.OutOfTime;
     }
 
     private String describe(Throwable failure) {

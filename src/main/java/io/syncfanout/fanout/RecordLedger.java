@@ -25,6 +25,7 @@ public final class RecordLedger {
     private final State[] states;
     private final String[] reasons;
     private final FailureKind[] kinds;
+    private final boolean[] outage;
     private final Map<String, int[]> groups = new HashMap<>();
     private final int[] indexInGroup;
     private final Map<String, Integer> deliveredPrefix = new HashMap<>();
@@ -36,6 +37,7 @@ public final class RecordLedger {
         states = new State[records.length];
         reasons = new String[records.length];
         kinds = new FailureKind[records.length];
+        outage = new boolean[records.length];
         indexInGroup = new int[records.length];
         java.util.Arrays.fill(states, State.PENDING);
         Map<String, List<Integer>> members = new HashMap<>();
@@ -62,7 +64,15 @@ public final class RecordLedger {
      * alone (amendment 12): it can never be published, so holding its group back gains nothing.
      */
     void fail(SqsRecord record, FailureKind kind, String reason) {
-        failOne(record.position(), kind, reason);
+        fail(record, kind, reason, kind == FailureKind.FAILED_FAST || kind == FailureKind.OUT_OF_TIME);
+    }
+
+    /**
+     * As {@link #fail(SqsRecord, FailureKind, String)}, saying whether it failed for an outage
+     * (amendment 20: 5xx, refused or reset connections, no answer, the open circuit, the deadline).
+     */
+    void fail(SqsRecord record, FailureKind kind, String reason, boolean forOutage) {
+        failOne(record.position(), kind, reason, forOutage);
         if (record.isFifo() && kind != FailureKind.INVALID) {
             int[] group = groups.get(record.messageGroupId());
             String cascade = "not published: record " + record.messageId() + " before it in FIFO message group '"
@@ -74,18 +84,19 @@ public final class RecordLedger {
                 // failed too: SQS must not see the group advance past a failure.
                 if (states[group[i]] != State.FAILED) {
                     states[group[i]] = State.PENDING;
-                    failOne(group[i], behind, behind == FailureKind.OUT_OF_TIME ? reason : cascade);
+                    failOne(group[i], behind, behind == FailureKind.OUT_OF_TIME ? reason : cascade, behind == FailureKind.OUT_OF_TIME);
                 }
             }
             groupFailedSinceLastAsk = true;
         }
     }
 
-    private void failOne(int position, FailureKind kind, String reason) {
+    private void failOne(int position, FailureKind kind, String reason, boolean forOutage) {
         if (states[position] != State.FAILED) {
             states[position] = State.FAILED;
             reasons[position] = reason;
             kinds[position] = kind;
+            outage[position] = forOutage;
             failedInOrder.add(records[position]);
         }
     }
@@ -156,6 +167,14 @@ public final class RecordLedger {
 
     public FailureKind kind(SqsRecord record) {
         return kinds[record.position()];
+    }
+
+    /**
+     * Whether the record failed for an outage of PubNub's (amendment 20), so that its redelivery may
+     * wait the outage out: never an invalid or refused record, a 429 or an answer that is not PubNub's.
+     */
+    public boolean failedForOutage(SqsRecord record) {
+        return outage[record.position()];
     }
 
     List<SqsRecord> pending() {

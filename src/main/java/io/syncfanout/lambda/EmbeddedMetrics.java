@@ -48,7 +48,10 @@ final class EmbeddedMetrics {
         metric(root, metrics, "RateLimitPause", "Milliseconds", summary.rateLimitPausedMillis());
         metric(root, metrics, "CircuitOpened", "Count", summary.circuitOpened());
         metric(root, metrics, "CircuitOpen", "None", summary.circuitOpen() ? 1 : 0);
-        metric(root, metrics, "RedeliveriesDelayed", "Count", summary.redeliveriesDelayed());
+        metric(root, metrics, "RecordsParked", "Count", summary.redelivered().parked());
+        metric(root, metrics, "RedeliveriesDelayed", "Count", summary.redelivered().delayed());
+        metric(root, metrics, "RedeliveriesNotDelayed", "Count", summary.redelivered().notDelayed());
+        metric(root, metrics, "ParksEnded", "Count", summary.redelivered().ended());
         metric(root, metrics, "DeadlineMissing", "Count", summary.deadlineMissing() ? 1 : 0);
         metric(root, metrics, "InvocationDuration", "Milliseconds", summary.millis());
         if (!summary.publishLatenciesMs().isEmpty()) {

@@ -18,12 +18,22 @@ import io.syncfanout.fanout.FailureKind;
  * @param circuitOpen whether the circuit breaker (the instance's) was open when the invocation answered
  * @param deadlineMissing run by a Lambda Runtime API without Lambda's deadline read (amendment 17)
  * @param protocol what PubNub's answers to this invocation came over: {@code h2}, {@code http/1.1}, {@code mixed} or {@code none}
- * @param redeliveriesDelayed records failed for an outage whose redelivery SQS delayed (RedeliveryDelays)
+ * @param redelivered what became of the records that failed for an outage (sqs.Redeliveries)
  */
 record InvocationSummary(int records, int superseded, int duplicates, int publishes, int retries, long bytes,
         Map<FailureKind, Integer> failedByKind, long millis, List<Long> publishLatenciesMs, long rateLimitedAnswers,
         long rateLimitPausedMillis, int circuitOpened, boolean circuitOpen, boolean deadlineMissing, String protocol,
-        int redeliveriesDelayed) {
+        Redelivered redelivered) {
+
+    /**
+     * @param parked sent back to their queue and left out of the answer (standard queues)
+     * @param delayed FIFO records whose redelivery SQS delayed in place
+     * @param notDelayed records that were to be parked or delayed and could not be
+     * @param ended records whose park is over, or whose receive was their FIFO queue's last
+     */
+    record Redelivered(int parked, int delayed, int notDelayed, int ended) {
+        static final Redelivered NONE = new Redelivered(0, 0, 0, 0);
+    }
 
     InvocationSummary {
         EnumMap<FailureKind, Integer> every = new EnumMap<>(FailureKind.class);
@@ -34,6 +44,7 @@ record InvocationSummary(int records, int superseded, int duplicates, int publis
         publishLatenciesMs = List.copyOf(publishLatenciesMs);
     }
 
+    /** Records not published, by any reason: those in batchItemFailures and those parked. */
     int failed() {
         return failedByKind.values().stream().mapToInt(Integer::intValue).sum();
     }
@@ -50,7 +61,8 @@ record InvocationSummary(int records, int superseded, int duplicates, int publis
         failedByKind.forEach((kind, count) -> line.append(' ').append(kind.key()).append('=').append(count));
         return line.append(" rate_limited=").append(rateLimitedAnswers).append(" paused_ms=").append(rateLimitPausedMillis)
                 .append(" circuit_opened=").append(circuitOpened).append(" circuit=").append(circuitOpen ? "open" : "closed")
-                .append(" redelivery_delayed=").append(redeliveriesDelayed)
+                .append(" parked=").append(redelivered.parked()).append(" redelivery_delayed=").append(redelivered.delayed())
+                .append(" redelivery_not_delayed=").append(redelivered.notDelayed()).append(" park_ended=").append(redelivered.ended())
                 .append(" deadline_missing=").append(deadlineMissing ? 1 : 0).append(" protocol=").append(protocol)
                 .append(" ms=").append(millis)
                 .toString();

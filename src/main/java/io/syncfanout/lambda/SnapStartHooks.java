@@ -34,7 +34,7 @@ import io.syncfanout.pubnub.PublishPacing;
 import io.syncfanout.record.ReadResult;
 import io.syncfanout.record.RecordReader;
 import io.syncfanout.record.SqsRecord;
-import io.syncfanout.sqs.RedeliveryDelays;
+import io.syncfanout.sqs.Redeliveries;
 
 /**
  * SnapStart's runtime hooks for the JVM build, as CRaC {@link Resource}s
@@ -63,11 +63,11 @@ public class SnapStartHooks implements Resource {
     private final PubNubConnections connections;
     private final PublishCircuit circuit;
     private final PublishPacing pacing;
-    private final RedeliveryDelays redeliveryDelays;
+    private final Redeliveries redeliveries;
     private final Config config;
 
     SnapStartHooks(RecordReader reader, PublishPlanner planner, BatchPacker packer, PubNubGateway gateway,
-            PubNubConnections connections, PublishCircuit circuit, PublishPacing pacing, RedeliveryDelays redeliveryDelays,
+            PubNubConnections connections, PublishCircuit circuit, PublishPacing pacing, Redeliveries redeliveries,
             Config config) {
         this.reader = reader;
         this.planner = planner;
@@ -76,7 +76,7 @@ public class SnapStartHooks implements Resource {
         this.connections = connections;
         this.circuit = circuit;
         this.pacing = pacing;
-        this.redeliveryDelays = redeliveryDelays;
+        this.redeliveries = redeliveries;
         this.config = config;
     }
 
@@ -94,7 +94,7 @@ public class SnapStartHooks implements Resource {
             prime(round);
         }
         primeTls();
-        redeliveryDelays.prime();
+        redeliveries.prime();
         connections.closeAll();
         LOG.infof("primed for the snapshot in %d ms (%d synthetic batches, nothing sent); pooled connections closed",
                 (System.nanoTime() - start) / 1_000_000, PRIMING_ROUNDS);
@@ -128,7 +128,7 @@ public class SnapStartHooks implements Resource {
         }
         gateway.prime();
         InvocationSummary summary = new InvocationSummary(read.size(), plan.superseded(), plan.duplicates(), plan.channels().size(), 0,
-                0, Map.of(), 1, List.of(1L, 2L), 0, 0, 0, false, false, "h2", 0);
+                0, Map.of(), 1, List.of(1L, 2L), 0, 0, 0, false, false, "h2", InvocationSummary.Redelivered.NONE);
         summary.text();
         EmbeddedMetrics.document(summary, "Priming", "priming", null, System.currentTimeMillis());
     }

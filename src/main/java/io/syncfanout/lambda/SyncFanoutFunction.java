@@ -3,11 +3,10 @@ package io.syncfanout.lambda;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
@@ -31,8 +30,9 @@ import io.syncfanout.pubnub.PublishCircuit;
 import io.syncfanout.record.ReadResult;
 import io.syncfanout.record.RecordReader;
 import io.syncfanout.record.SqsRecord;
+import io.syncfanout.sqs.Redeliveries;
 import io.syncfanout.sqs.Redelivery;
-import io.syncfanout.sqs.RedeliveryDelays;
+import io.syncfanout.sqs.RedeliveryOutcome;
 
 /**
  * The Lambda entry point: an SQS batch in, the records SQS must deliver again out
@@ -46,6 +46,9 @@ public class SyncFanoutFunction {
     private static final Logger SUMMARY = Logger.getLogger(SummaryLog.CATEGORY);
     private static final String MESSAGE_GROUP_ID = "MessageGroupId";
     private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
+    /** What a park writes on the message it sends (sqs.RecordParking): how often, and since when. */
+    private static final String PARKED = "sync-fanout-parked";
+    private static final String PARKED_SINCE = "sync-fanout-parked-since";
     private static final String RUNTIME_API = "AWS_LAMBDA_RUNTIME_API";
     private static final AtomicBoolean WARNED_NO_ATTEMPT_FITS = new AtomicBoolean();
 
@@ -62,7 +65,7 @@ public class SyncFanoutFunction {
     PublishCircuit circuit;
 
     @Inject
-    RedeliveryDelays redeliveryDelays;
+    Redeliveries redeliveries;
 
     @Inject
     SyncConfig config;
@@ -72,8 +75,10 @@ public class SyncFanoutFunction {
         long start = System.nanoTime();
         OptionalLong lambdaDeadline = LambdaDeadline.take();
         List<SqsRecord> records = records(event);
+        // Publishing ends in time to park or delay what failed, and then to answer (amendment 20).
+        Duration answerReserve = config.publish().answerReserve(records.size());
         Deadline deadline = LambdaDeadline.forInvocation(start, config.timeBudget(), lambdaDeadline,
-                config.publish().answerReserve(records.size()));
+                answerReserve.plus(config.redelivery().reserveFor(records.size())));
         boolean deadlineMissing = lambdaDeadline.isEmpty() && System.getenv(RUNTIME_API) != null;
         if (deadlineMissing) {
             // Amendment 17: the runtime handed over no deadline; only the time budget bounds this invocation.
@@ -85,18 +90,15 @@ public class SyncFanoutFunction {
         // Overlapping invocations share the circuit and the pacing on purpose; the rest is their own.
         circuit.beginInvocation();
         try {
-            // What is left for delaying redeliveries once publishing is over: up to Lambda's own deadline,
-            // less half the margin kept to answer.
-            Deadline answerBy = LambdaDeadline.forInvocation(start, config.timeBudget(), lambdaDeadline,
-                    config.publish().deadlineMargin().dividedBy(2));
-            return publish(event, records, deadline, answerBy, start, deadlineMissing);
+            Deadline redeliverBy = LambdaDeadline.forInvocation(start, config.timeBudget(), lambdaDeadline, answerReserve);
+            return publish(event, records, deadline, redeliverBy, start, deadlineMissing);
         } finally {
             circuit.endInvocation();
         }
     }
 
     /** Reads, plans and publishes the batch, and answers with what SQS must deliver again. */
-    private SQSBatchResponse publish(SQSEvent event, List<SqsRecord> records, Deadline deadline, Deadline answerBy, long start,
+    private SQSBatchResponse publish(SQSEvent event, List<SqsRecord> records, Deadline deadline, Deadline redeliverBy, long start,
             boolean deadlineMissing) {
         List<ReadResult> read = new ArrayList<>(records.size());
         for (SqsRecord record : records) {
@@ -107,30 +109,41 @@ public class SyncFanoutFunction {
 
         DispatchResult result = dispatcher.dispatch(records, plan, deadline);
 
-        Set<String> failedIds = new LinkedHashSet<>();
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        Map<FailureKind, Integer> failedByKind = new EnumMap<>(FailureKind.class);
+        Map<String, SqsRecord> failed = new LinkedHashMap<>();
         List<Redelivery> outageFailures = new ArrayList<>();
         for (SqsRecord record : result.ledger().failed()) {
-            FailureKind kind = result.ledger().kind(record);
-            if (failedIds.add(record.messageId())) {
-                failures.add(new SQSBatchResponse.BatchItemFailure(record.messageId()));
-                failedByKind.merge(kind, 1, Integer::sum);
-                if (kind.outage()) {
-                    outageFailures.add(redelivery(event.getRecords().get(record.position())));
-                }
-            }
-            if (kind != FailureKind.INVALID) {
-                LOG.warnf("record %s failed: %s", record.messageId(), result.ledger().reason(record));
+            if (failed.putIfAbsent(record.messageId(), record) == null && result.ledger().failedForOutage(record)) {
+                outageFailures.add(redelivery(event.getRecords().get(record.position())));
             }
         }
-        int delayed = redeliveryDelays.delay(outageFailures, answerBy.remaining());
+        RedeliveryOutcome redelivered = redeliveries.redeliver(outageFailures, redeliverBy.remaining());
+
+        // Every record is acknowledged by PubNub, parked on its queue (accepted by SQS), or listed here.
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        Map<FailureKind, Integer> failedByKind = new EnumMap<>(FailureKind.class);
+        for (SqsRecord record : failed.values()) {
+            FailureKind kind = result.ledger().kind(record);
+            failedByKind.merge(kind, 1, Integer::sum);
+            if (!redelivered.parked().containsKey(record.messageId())) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(record.messageId()));
+            }
+            if (kind != FailureKind.INVALID) {
+                String note = redelivered.note(record.messageId());
+                LOG.warnf("record %s failed: %s%s", record.messageId(), result.ledger().reason(record), note == null ? "" : "; " + note);
+            }
+        }
+        if (!redelivered.notDelayed().isEmpty()) {
+            LOG.warnf("%d records that failed for an outage could not be parked or delayed (%s): SQS delivers them again after the "
+                    + "queue's visibility timeout, and each such receive brings them closer to the dead-letter queue",
+                    redelivered.notDelayed().size(), redelivered.notDelayed().values().iterator().next());
+        }
 
         PubNubBehaviour pubnub = result.pubnub();
         InvocationSummary summary = new InvocationSummary(records.size(), plan.superseded(), plan.duplicates(), result.publishes(),
                 result.retries(), result.bytes(), failedByKind, (System.nanoTime() - start) / 1_000_000, result.publishLatenciesMs(),
                 pubnub.rateLimitedAnswers(), pubnub.pausedMillis(), pubnub.circuitOpened(), circuit.isOpen(), deadlineMissing,
-                pubnub.protocol(), delayed);
+                pubnub.protocol(), new InvocationSummary.Redelivered(redelivered.parked().size(), redelivered.delayed().size(),
+                        redelivered.notDelayed().size(), redelivered.ended().size()));
         logSummary(summary);
         return new SQSBatchResponse(failures);
     }
@@ -165,7 +178,10 @@ public class SyncFanoutFunction {
                 requestId == null ? null : requestId.toString(), System.currentTimeMillis()));
     }
 
-    /** What delaying a record's redelivery needs of it; a receive count SQS did not give counts as the first. */
+    /**
+     * What parking or delaying a record needs of it, whatever its attributes hold: a receive count SQS
+     * did not give counts as the first, park attributes that are not ours as never parked.
+     */
     private static Redelivery redelivery(SQSEvent.SQSMessage message) {
         Map<String, String> attributes = message.getAttributes();
         int receiveCount = 1;
@@ -174,7 +190,15 @@ public class SyncFanoutFunction {
         } catch (NumberFormatException notANumber) {
             // the first receive's delay, the shortest
         }
-        return new Redelivery(message.getMessageId(), message.getReceiptHandle(), message.getEventSourceArn(), receiveCount);
+        Map<String, SQSEvent.MessageAttribute> messageAttributes = message.getMessageAttributes();
+        Redelivery.Park park = messageAttributes == null ? Redelivery.Park.NONE
+                : Redelivery.Park.of(stringValue(messageAttributes.get(PARKED)), stringValue(messageAttributes.get(PARKED_SINCE)));
+        return new Redelivery(message.getMessageId(), message.getReceiptHandle(), message.getEventSourceArn(), receiveCount,
+                message.getBody(), park);
+    }
+
+    private static String stringValue(SQSEvent.MessageAttribute attribute) {
+        return attribute == null ? null : attribute.getStringValue();
     }
 
     /**

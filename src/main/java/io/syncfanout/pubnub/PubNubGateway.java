@@ -131,7 +131,7 @@ public class PubNubGateway implements Publisher {
         Redaction attempt = signature == null ? redaction : redaction.withAttempt(signature, timestamp);
         Uni<Response> answer = api.publish(path, encodedUuid, "1", keyed.encodedAuth(), timestamp, signature, body);
         if (left.compareTo(attemptTimeout) < 0) {
-            answer = answer.ifNoItem().after(left).failWith(() -> unanswered(attempts, new PublishFailure.Retryable("no answer from PubNub "
+            answer = answer.ifNoItem().after(left).failWith(() -> unanswered(attempts, new PublishFailure.Unanswered("no answer from PubNub "
                     + "within the " + left.toMillis() + " ms left before " + deadline.description() + " ran out")));
         }
         return answer
@@ -183,7 +183,7 @@ public class PubNubGateway implements Publisher {
     private PublishFailure connectionFailure(Throwable failure, Redaction redaction, PublishAttempts attempts) {
         if (isReadTimeout(failure)) {
             // The REST client's read timeout (the attempt timeout too): the same failure as @Timeout's.
-            return unanswered(attempts, new PublishFailure.Retryable("no answer from PubNub within the " + attemptTimeout.toMillis()
+            return unanswered(attempts, new PublishFailure.Unanswered("no answer from PubNub within the " + attemptTimeout.toMillis()
                     + " ms attempt timeout (sync.publish.attempt-timeout-ms)"));
         }
         Throwable cause = failure;

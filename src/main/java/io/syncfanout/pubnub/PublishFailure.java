@@ -16,7 +16,7 @@ public abstract sealed class PublishFailure extends RuntimeException
      * Worth another attempt, and not PubNub's fault as far as the function can tell: an answer that
      * is not PubNub's, a connection that failed some other way. The circuit breaker ignores these.
      */
-    public static sealed class Retryable extends PublishFailure permits Outage, RateLimited, StaleConnection {
+    public static sealed class Retryable extends PublishFailure permits Outage, RateLimited, StaleConnection, Unanswered {
         public Retryable(String message) {
             super(message);
         }
@@ -40,6 +40,17 @@ public abstract sealed class PublishFailure extends RuntimeException
      */
     public static final class StaleConnection extends Retryable {
         public StaleConnection(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * No answer from PubNub in time: the attempt timeout, or the time left before the deadline. The
+     * circuit ignores it (it may be the function's own starved CPU, amendment 2), but a PubNub that
+     * answers nothing for a whole invocation is down: its records may be parked (amendment 20).
+     */
+    public static final class Unanswered extends Retryable {
+        public Unanswered(String message) {
             super(message);
         }
     }

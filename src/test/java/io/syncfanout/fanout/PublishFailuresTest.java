@@ -107,9 +107,9 @@ class PublishFailuresTest extends StandInSuite {
             assertEquals(List.of("m0"), Invoke.failedIds(event));
             assertTrue(log.anyContains("record m0 failed: publish to user.ben.sync failed after 4 attempts: HTTP 500: Internal Server Error"),
                     () -> String.join("\n", log.lines()));
-            // An outage's failure has its redelivery delayed; here no SQS can be reached (no credentials, no network), and
+            // An outage's failure is parked on its queue; here no SQS can be reached (no credentials, no network), and
             // that is a WARN: the record is reported failed all the same.
-            assertTrue(log.anyContains("the redelivery of 1 records of "), () -> String.join("\n", log.lines()));
+            assertTrue(log.anyContains("1 records that failed for an outage could not be parked or delayed"), () -> String.join("\n", log.lines()));
         }
         assertEquals(4, requestsTo("ben").size(), "the first attempt and 3 retries");
         assertEquals(1, requestsTo("bea").size(), healthy + " is published regardless");

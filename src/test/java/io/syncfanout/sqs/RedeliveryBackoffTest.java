@@ -2,7 +2,6 @@ package io.syncfanout.sqs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,21 +10,26 @@ import org.junit.jupiter.api.Test;
 
 class RedeliveryBackoffTest {
 
-    private static final RedeliveryBackoff DEFAULTS = new RedeliveryBackoff(Duration.ofSeconds(60), 6, Duration.ofHours(11));
-    /** infra/'s maxReceiveCount on a standard queue. */
-    private static final int INFRA_MAX_RECEIVE_COUNT = 5;
+    /** SyncConfig's defaults. */
+    private static final RedeliveryBackoff DEFAULTS = new RedeliveryBackoff(Duration.ofSeconds(60), 6, Duration.ofMinutes(15));
 
     @Test
-    void theDelayGrowsWithEachReceiveUpToItsCap() {
-        assertEquals(List.of(60L, 360L, 2_160L, 12_960L, 39_600L, 39_600L),
-                List.of(1, 2, 3, 4, 5, 6).stream().map(n -> DEFAULTS.after(n).toSeconds()).toList());
+    void theDelayGrowsWithEachFailureUpToItsCap() {
+        assertEquals(List.of(60L, 360L, 900L, 900L), List.of(1, 2, 3, 4).stream().map(n -> DEFAULTS.after(n).toSeconds()).toList());
     }
 
     @Test
-    void withInfrasDefaultsAnOutageOfSeveralHoursDeadLettersNothingValid() {
-        Duration riddenOut = DEFAULTS.outageRiddenOut(INFRA_MAX_RECEIVE_COUNT);
-        assertEquals(Duration.ofSeconds(60 + 360 + 2_160 + 12_960), riddenOut);
-        assertTrue(riddenOut.compareTo(Duration.ofHours(4)) > 0, "docs/operations.md says more than 4 hours: " + riddenOut);
+    void aParksDelayIsAtMostWhatSqsTakesAsDelaySeconds() {
+        RedeliveryBackoff longer = new RedeliveryBackoff(Duration.ofSeconds(60), 6, Duration.ofHours(2));
+        assertEquals(List.of(60L, 360L, 900L, 900L), List.of(0, 1, 2, 3).stream().map(n -> longer.park(n).toSeconds()).toList());
+        assertEquals(2_160L, longer.after(3).toSeconds(), "in place (FIFO) the cap is backoff-max");
+    }
+
+    /** docs/operations.md#fifo-queues and infra/'s hold rule: 120 + 360 + 120 s with the FIFO defaults. */
+    @Test
+    void aFifoRecordThatFailsAtEveryReceiveHoldsItsGroupForItsDelaysAndTheLastVisibilityTimeout() {
+        assertEquals(Duration.ofSeconds(600), DEFAULTS.fifoHold(3, Duration.ofSeconds(120)));
+        assertEquals(Duration.ofSeconds(120), DEFAULTS.fifoHold(1, Duration.ofSeconds(120)), "one receive: no delay at all");
     }
 
     @Test
@@ -33,6 +37,14 @@ class RedeliveryBackoffTest {
         RedeliveryBackoff greedy = new RedeliveryBackoff(Duration.ofHours(2), 10, Duration.ofHours(48));
         assertEquals(Duration.ofHours(12).minusMinutes(5), greedy.after(3), "SQS refuses more than 12 hours from the receive");
         assertEquals(Duration.ofHours(2), greedy.after(0), "a missing receive count is the first receive");
+    }
+
+    @Test
+    void parkAttributesThatAreNotOursCountAsNeverParked() {
+        assertEquals(new Redelivery.Park(2, 5L), Redelivery.Park.of("2", "5"));
+        for (String[] forged : new String[][] { { "many", "5" }, { "2", null }, { "-1", "5" }, { "2", "0" }, { "1e3", "5" } }) {
+            assertEquals(Redelivery.Park.NONE, Redelivery.Park.of(forged[0], forged[1]), String.join(",", java.util.Arrays.asList(forged)));
+        }
     }
 
     @Test

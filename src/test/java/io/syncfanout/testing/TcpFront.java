@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is still starting, as the Parameters and Secrets extension is at a cold start;</li>
  * <li>forgets every open connection ({@link #forgetOpenConnections}): as a load balancer or NAT that
  * dropped idle flows, it sends the client nothing, and answers the client's next write with a reset;</li>
- * <li>counts the connections clients opened ({@link #accepted}).</li>
+ * <li>counts the connections clients opened ({@link #accepted});</li>
+ * <li>holds every answer for a while ({@link #latency}), pipelined: a region's round trip to a service
+ * such as SQS (10-20 ms), which loopback does not have.</li>
  * </ul>
  */
 public final class TcpFront implements AutoCloseable {
@@ -29,6 +31,7 @@ public final class TcpFront implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger toReset = new AtomicInteger();
     private final Set<Link> open = ConcurrentHashMap.newKeySet();
+    private volatile long latencyNanos;
 
     /** @param port where to listen on 127.0.0.1, 0 for any free port */
     public TcpFront(int port, int targetPort) throws IOException {
@@ -57,6 +60,12 @@ public final class TcpFront implements AutoCloseable {
     /** Connections whose client has not closed them yet. */
     public int openConnections() {
         return open.size();
+    }
+
+    /** From now on, every byte the server sends reaches its client this much later. */
+    public TcpFront latency(java.time.Duration delay) {
+        latencyNanos = delay.toNanos();
+        return this;
     }
 
     /** The next {@code connections} connections are reset as soon as they are accepted. */
@@ -173,16 +182,41 @@ public final class TcpFront implements AutoCloseable {
         }
 
         private void targetToClient() {
+            // Chunks are stamped as they are read and written out once the latency has passed since, so
+            // a long answer costs one latency, not one per chunk.
+            java.util.concurrent.BlockingQueue<Object[]> held = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread writer = new Thread(() -> writeHeld(held), "tcp-front-held");
+            writer.setDaemon(true);
+            writer.start();
             byte[] buffer = new byte[16_384];
             try {
                 InputStream in = target.getInputStream();
-                OutputStream out = client.getOutputStream();
                 for (int read; (read = in.read(buffer)) >= 0 && !forgotten; ) {
-                    out.write(buffer, 0, read);
-                    out.flush();
+                    held.add(new Object[] { System.nanoTime() + latencyNanos, java.util.Arrays.copyOf(buffer, read) });
                 }
             } catch (IOException gone) {
                 // the other direction, or forget(), closes what is left
+            }
+            held.add(new Object[] { System.nanoTime() + latencyNanos, null });
+        }
+
+        private void writeHeld(java.util.concurrent.BlockingQueue<Object[]> held) {
+            try {
+                OutputStream out = client.getOutputStream();
+                while (true) {
+                    Object[] chunk = held.take();
+                    long wait = (long) chunk[0] - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    if (chunk[1] == null || forgotten) {
+                        break;
+                    }
+                    out.write((byte[]) chunk[1]);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the client went away
             }
             if (!forgotten) {
                 close();
