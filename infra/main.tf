@@ -67,6 +67,25 @@ locals {
     JAVA_TOOL_OPTIONS = trimspace(join(" ", ["--add-opens=java.base/java.lang=ALL-UNNAMED", lookup(var.environment, "JAVA_TOOL_OPTIONS", "")]))
   }
 
+  # Outages (docs/operations.md#outages-and-the-dead-letter-queue). A standard queue's record may stay parked
+  # for the park limit, then one park's delay, then max_receive_count x visibility on its way to the DLQ: the
+  # retention must cover it, or SQS deletes records that would have reached the DLQ. A FIFO record that fails
+  # at every receive holds its group for its delays (each at least the visibility timeout: the records behind
+  # it keep that) and, at its last receive, the visibility timeout alone (RedeliveryBackoff.fifoHold).
+  longest_stay = var.redelivery.park_limit_seconds + min(var.redelivery.max_delay_seconds, 900) + local.max_receive_count * local.visibility_timeout
+  fifo_hold = local.visibility_timeout + sum(concat([0], [
+    for n in range(local.max_receive_count - 1) :
+    max(local.visibility_timeout, min(var.redelivery.base_seconds * pow(var.redelivery.multiplier, n), var.redelivery.max_delay_seconds))
+  ]))
+  redelivery_environment = {
+    SYNC_REDELIVERY_BACKOFF_BASE       = "${var.redelivery.base_seconds}s"
+    SYNC_REDELIVERY_BACKOFF_MULTIPLIER = tostring(var.redelivery.multiplier)
+    SYNC_REDELIVERY_BACKOFF_MAX        = "${var.redelivery.max_delay_seconds}s"
+    SYNC_REDELIVERY_PARK_LIMIT         = "${var.redelivery.park_limit_seconds}s"
+    # On FIFO the last receive is not delayed: the next one moves the record to the DLQ anyway.
+    SYNC_REDELIVERY_MAX_RECEIVE_COUNT = tostring(local.max_receive_count)
+  }
+
   # Funqy's handler with the request id in the log context; unused by the native (provided) runtime.
   jvm_handler = "io.syncfanout.lambda.RequestIdStreamHandler::handleRequest"
 }
@@ -121,6 +140,17 @@ resource "aws_sqs_queue" "source" {
     maxReceiveCount     = local.max_receive_count
   })
 
+  lifecycle {
+    precondition {
+      condition     = var.message_retention_seconds >= (var.fifo ? local.fifo_hold : local.longest_stay)
+      error_message = "message_retention_seconds (${var.message_retention_seconds}) is shorter than a record may wait on the source queue during a PubNub outage: ${var.fifo ? local.fifo_hold : local.longest_stay} s (${var.fifo ? "the FIFO hold" : "redelivery.park_limit_seconds, one park's delay, then max_receive_count x visibility timeout"}). SQS would delete such records before they reach the dead-letter queue: raise the retention or lower redelivery.park_limit_seconds (docs/operations.md#outages-and-the-dead-letter-queue)."
+    }
+    precondition {
+      condition     = !var.fifo || local.fifo_hold <= 1800
+      error_message = "On FIFO, a record that fails at every receive holds its message group for ${local.fifo_hold} s (its outage delays, each at least the visibility timeout, then the visibility timeout at its last receive): at most 1800 s. Lower max_receive_count, the visibility timeout or the redelivery delays (docs/operations.md#fifo-queues)."
+    }
+  }
+
   tags = var.tags
 }
 
@@ -161,9 +191,9 @@ resource "aws_iam_role" "function" {
 data "aws_iam_policy_document" "function" {
   statement {
     sid = "ConsumeTheSourceQueue"
-    # ChangeMessageVisibility: the function itself delays the redelivery of records that failed for a
-    # PubNub outage (docs/operations.md#outages-and-the-dead-letter-queue), on the source queue only.
-    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+    # SendMessage and ChangeMessageVisibility: the function parks records that failed for a PubNub outage
+    # on their own queue, or on FIFO delays them in place (docs/operations.md#outages-and-the-dead-letter-queue).
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"]
     resources = [aws_sqs_queue.source.arn]
   }
 
@@ -256,6 +286,7 @@ resource "aws_lambda_function" "this" {
         PUBNUB_KEYS_REVISION = var.pubnub_keys_revision
       },
       local.key_environment,
+      local.redelivery_environment,
       var.environment,
       local.java_tool_options,
     )
@@ -385,6 +416,40 @@ resource "aws_cloudwatch_metric_alarm" "oldest_message" {
   evaluation_periods  = 3
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.oldest_message_age_alarm_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "in_flight" {
+  alarm_name          = "${var.name}-in-flight"
+  alarm_description   = "More than ${var.in_flight_alarm_threshold} messages of ${aws_sqs_queue.source.name} are in flight: at about 120,000 SQS stops handing out its messages and the queue stalls. See docs/operations.md#in-flight."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesNotVisible"
+  dimensions          = { QueueName = aws_sqs_queue.source.name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 2
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.in_flight_alarm_threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "redeliveries_not_delayed" {
+  alarm_name          = "${var.name}-redeliveries-not-delayed"
+  alarm_description   = "Records that failed for a PubNub outage could not be parked or delayed (SQS refused, or no time was left): each comes back after the visibility timeout, a receive closer to the dead-letter queue. See docs/operations.md#redeliveries-not-delayed."
+  namespace           = var.metrics_namespace
+  metric_name         = "RedeliveriesNotDelayed"
+  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
   treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_actions
   ok_actions          = var.alarm_actions
@@ -527,6 +592,18 @@ resource "aws_cloudwatch_dashboard" "function" {
             concat([local.dashboard_metric.namespace, "RateLimitedAnswers"], local.dashboard_metric.dimensions, [{ stat = "Sum", label = "429 answers" }]),
             concat([local.dashboard_metric.namespace, "RateLimitPause"], local.dashboard_metric.dimensions, [{ stat = "Sum", label = "ms publishing was held", yAxis = "right" }]),
           ]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 24, width = 24, height = 6
+        properties = {
+          title  = "PubNub's outages on the queue: records parked, delayed, not delayed, parks ended; messages in flight"
+          region = data.aws_region.current.region
+          period = 60
+          metrics = concat(
+            [for m in ["RecordsParked", "RedeliveriesDelayed", "RedeliveriesNotDelayed", "ParksEnded"] : concat([local.dashboard_metric.namespace, m], local.dashboard_metric.dimensions, [{ stat = "Sum" }])],
+            [["AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", aws_sqs_queue.source.name, { stat = "Maximum", label = "in flight (SQS stops near 120,000)", yAxis = "right" }]],
+          )
         }
       },
       {

@@ -83,6 +83,11 @@ variable "environment" {
   }
 
   validation {
+    condition     = length([for k in keys(var.environment) : k if startswith(k, "SYNC_REDELIVERY_")]) == 0
+    error_message = "The queue's retention and FIFO hold rules count the outage delays: set them with the redelivery variable, not SYNC_REDELIVERY_* in environment."
+  }
+
+  validation {
     condition     = length(setintersection(keys(var.environment), ["SYNC_METRICS_NAMESPACE", "SYNC_METRICS_ENABLED"])) == 0
     error_message = "The records-failed alarm and the dashboard read the function's metrics: set metrics_namespace instead of SYNC_METRICS_NAMESPACE, and leave SYNC_METRICS_ENABLED alone (without the metrics the alarm goes silent)."
   }
@@ -123,8 +128,35 @@ variable "visibility_timeout_seconds" {
   }
 }
 
+variable "redelivery" {
+  description = "How records that failed for a PubNub outage wait it out (docs/operations.md#outages-and-the-dead-letter-queue). On a standard queue each is parked: sent back to the queue with DelaySeconds of base_seconds after its first failure, times multiplier after each further one, at most max_delay_seconds (SQS takes 900 at most), for up to park_limit_seconds from its first park; then it takes the queue's own way to the dead-letter queue. On FIFO the same delays are made in place, and count in the group's hold."
+  type = object({
+    base_seconds       = optional(number, 60)
+    multiplier         = optional(number, 6)
+    max_delay_seconds  = optional(number, 900)
+    park_limit_seconds = optional(number, 21600)
+  })
+  default = {}
+
+  validation {
+    condition     = var.redelivery.base_seconds >= 1 && var.redelivery.multiplier >= 1 && var.redelivery.max_delay_seconds >= var.redelivery.base_seconds && var.redelivery.max_delay_seconds <= 42900
+    error_message = "redelivery: base_seconds at least 1 (SQS delays by whole seconds), multiplier at least 1, max_delay_seconds from base_seconds to 42900 (SQS allows 12 hours from a receive)."
+  }
+
+  validation {
+    condition     = var.redelivery.park_limit_seconds >= 0 && var.redelivery.park_limit_seconds <= 1209600
+    error_message = "redelivery.park_limit_seconds must be 0 to 1209600 (14 days, the longest SQS keeps a message)."
+  }
+}
+
+variable "in_flight_alarm_threshold" {
+  description = "Alarm when this many of the source queue's messages are in flight: SQS stops handing out a queue's messages at about 120,000 (docs/operations.md#in-flight)."
+  type        = number
+  default     = 100000
+}
+
 variable "message_retention_seconds" {
-  description = "How long the source queue keeps a message (the dead-letter queue keeps them 14 days)."
+  description = "How long the source queue keeps a message (the dead-letter queue keeps them 14 days). Must cover a record's longest stay during an outage: redelivery.park_limit_seconds, one park's delay, then max_receive_count x the visibility timeout (checked at plan)."
   type        = number
   default     = 345600
 }

@@ -132,6 +132,7 @@ const statements = [...(policy?.statement ?? []), ...(policy?.dynamic?.statement
 const allowed = {
   'sqs:ReceiveMessage': '${aws_sqs_queue.source.arn}', 'sqs:DeleteMessage': '${aws_sqs_queue.source.arn}',
   'sqs:GetQueueAttributes': '${aws_sqs_queue.source.arn}', 'sqs:ChangeMessageVisibility': '${aws_sqs_queue.source.arn}',
+  'sqs:SendMessage': '${aws_sqs_queue.source.arn}',
   'logs:CreateLogStream': '${aws_cloudwatch_log_group.function.arn}:*', 'logs:PutLogEvents': '${aws_cloudwatch_log_group.function.arn}:*',
   'ssm:GetParameter': '${local.parameter_arns}', 'secretsmanager:GetSecretValue': '${var.pubnub_keys_secret_arn}',
   'kms:Decrypt': '${var.kms_key_arn}',
@@ -146,7 +147,7 @@ for (const s of statements) {
   }
   if (text(s).includes('"*"')) fail(`IAM statement ${s.sid} uses a wildcard`);
 }
-for (const needed of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility', 'logs:PutLogEvents', 'ssm:GetParameter', 'secretsmanager:GetSecretValue']) {
+for (const needed of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage', 'logs:PutLogEvents', 'ssm:GetParameter', 'secretsmanager:GetSecretValue']) {
   if (!granted.has(needed)) fail(`IAM does not grant ${needed}`);
 }
 
@@ -161,6 +162,8 @@ if (!alarms.some((a) => a.metric_name === 'ApproximateNumberOfMessagesVisible' &
 if (!watched('AWS/SQS', 'ApproximateAgeOfOldestMessage')) fail('an alarm must watch the age of the oldest message');
 if (!watched('AWS/Lambda', 'Errors')) fail('an alarm must watch function errors');
 if (!watched('AWS/Lambda', 'Throttles')) fail('an alarm must watch throttles');
+if (!watched('AWS/SQS', 'ApproximateNumberOfMessagesNotVisible')) fail('an alarm must watch the in-flight count (SQS stalls a queue near 120,000)');
+if (!alarms.some((a) => a.metric_name === 'RedeliveriesNotDelayed')) fail('an alarm must watch records an outage could not park or delay');
 
 // 9. A dashboard of the function's own metrics: what on-call engineers look at first.
 const dashboard = one('aws_cloudwatch_dashboard', 'function');

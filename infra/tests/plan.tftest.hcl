@@ -224,7 +224,7 @@ run "fifo" {
   }
   assert {
     condition     = aws_lambda_function.this.timeout == 20 && aws_sqs_queue.source.visibility_timeout_seconds == 120 && strcontains(aws_cloudwatch_metric_alarm.dead_letters.alarm_description, "after 3 deliveries")
-    error_message = "FIFO: a record being retried holds its group, so it is given 20 s, 120 s of visibility and 3 receives (6 minutes), not the standard 200 s x 5."
+    error_message = "FIFO: a record being retried holds its group, so it is given 20 s, 120 s of visibility and 3 receives (10 minutes with the outage delays), not the standard 200 s x 5."
   }
 }
 
@@ -246,6 +246,52 @@ run "fifo_group_held_longer_than_30_minutes_is_refused" {
   }
 
   expect_failures = [var.visibility_timeout_seconds]
+}
+
+run "a_retention_shorter_than_the_park_is_refused" {
+  command = plan
+
+  variables {
+    message_retention_seconds = 21600
+  }
+
+  expect_failures = [aws_sqs_queue.source]
+}
+
+run "a_longer_park_with_a_longer_retention" {
+  command = plan
+
+  variables {
+    redelivery                = { park_limit_seconds = 86400 }
+    message_retention_seconds = 172800
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["SYNC_REDELIVERY_PARK_LIMIT"] == "86400s" && aws_lambda_function.this.environment[0].variables["SYNC_REDELIVERY_MAX_RECEIVE_COUNT"] == "5"
+    error_message = "The function is told the park limit and the queue's maxReceiveCount."
+  }
+}
+
+run "fifo_group_held_longer_than_30_minutes_by_its_delays_is_refused" {
+  command = plan
+
+  variables {
+    fifo       = true
+    redelivery = { base_seconds = 600, max_delay_seconds = 1200 }
+  }
+
+  # 600 s, then 1,200 s, then the 120 s visibility timeout: 32 minutes.
+  expect_failures = [aws_sqs_queue.source]
+}
+
+run "redelivery_settings_in_environment_are_refused" {
+  command = plan
+
+  variables {
+    environment = { SYNC_REDELIVERY_PARK_LIMIT = "48h" }
+  }
+
+  expect_failures = [var.environment]
 }
 
 run "jvm" {

@@ -27,6 +27,9 @@ public final class LambdaRuntimeApi extends MockEventServer {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile Duration functionTimeout;
+    /** Events the function has taken, and the deadline the last one was given (Unix milliseconds). */
+    private final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastDeadlineMillis;
 
     private LambdaRuntimeApi(Duration functionTimeout) {
         this.functionTimeout = functionTimeout;
@@ -42,16 +45,6 @@ public final class LambdaRuntimeApi extends MockEventServer {
     /** The timeout the next invocations get, as changing the function's configuration would. */
     public void functionTimeout(Duration timeout) {
         this.functionTimeout = timeout;
-    }
-
-    @Override
-    public void setupRoutes() {
-        router.route(NEXT_INVOCATION).handler(context -> {
-            context.addHeadersEndHandler(ignored -> context.response().putHeader(DEADLINE,
-                    Long.toString(System.currentTimeMillis() + functionTimeout.toMillis())));
-            context.next();
-        });
-        super.setupRoutes();
     }
 
     /**
@@ -91,6 +84,12 @@ public final class LambdaRuntimeApi extends MockEventServer {
             context.response().putHeader(AmazonLambdaApi.LAMBDA_TRACE_HEADER_KEY, traceId);
         }
         String requestId = event.get(AmazonLambdaApi.LAMBDA_RUNTIME_AWS_REQUEST_ID);
+        // Lambda's clock for the invocation starts when the function takes the event, not when it was
+        // posted: a cold start's init is counted apart (its own 10 s).
+        long deadline = System.currentTimeMillis() + functionTimeout.toMillis();
+        context.response().putHeader(DEADLINE, Long.toString(deadline));
+        lastDeadlineMillis = deadline;
+        taken.incrementAndGet();
         responsePending.put(requestId, event);
         context.response().putHeader(AmazonLambdaApi.LAMBDA_RUNTIME_AWS_REQUEST_ID, requestId);
         Buffer body = processEventBody(event);
@@ -130,6 +129,42 @@ public final class LambdaRuntimeApi extends MockEventServer {
     /** As {@link #invoke(String)}, but gives up at once if the function's process exits instead of answering. */
     public HttpResponse<String> invoke(String event, LambdaProcess function) throws IOException, InterruptedException {
         return invoke(event, function, Duration.ofMinutes(15));
+    }
+
+    /**
+     * As Lambda holds a function to its timeout: the function has {@code initLimit} to take the event
+     * (a cold start), then until the deadline it was given with it, to the millisecond. An answer that
+     * comes later is a timeout, as Lambda would have stopped the function by then.
+     */
+    public HttpResponse<String> invokeByDeadline(String event, LambdaProcess function, Duration initLimit)
+            throws IOException, InterruptedException {
+        long before = taken.get();
+        CompletableFuture<HttpResponse<String>> answer = invokeAsync(event);
+        long initEnds = System.nanoTime() + initLimit.toNanos();
+        while (true) {
+            HttpResponse<String> done = null;
+            try {
+                done = answer.get(20, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException stillRunning) {
+                // below
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+            boolean wasTaken = taken.get() > before;
+            if (wasTaken && System.currentTimeMillis() > lastDeadlineMillis) {
+                answer.cancel(true);
+                throw new IllegalStateException("no answer by the invocation's deadline");
+            }
+            if (done != null) {
+                return done;
+            }
+            if (!function.isAlive()) {
+                throw new IllegalStateException("the function exited before answering:\n" + function.tail());
+            }
+            if (!wasTaken && System.nanoTime() > initEnds) {
+                throw new IllegalStateException("the function did not take the event within " + initLimit.toSeconds() + " s of init");
+            }
+        }
     }
 
     /** As {@link #invoke(String, LambdaProcess)}, and gives up too if no answer comes within {@code limit}. */

@@ -44,13 +44,27 @@ public final class EventSourceMapping implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(EventSourceMapping.class);
 
-    /** The mapping's settings, as infra/'s {@code aws_lambda_event_source_mapping} names them. */
-    public record Settings(int batchSize, Duration maximumBatchingWindow) {
+    /**
+     * The mapping's settings, as infra/'s {@code aws_lambda_event_source_mapping} names them, and SQS's
+     * in-flight quota, scaled down with the test.
+     *
+     * @param inFlightQuota SQS hands out none of a queue's messages while this many are in flight (about
+     *        120,000 on a real queue, "Amazon SQS standard queue quotas"); 0 for none
+     */
+    public record Settings(int batchSize, Duration maximumBatchingWindow, int inFlightQuota) {
         public Settings {
             // AWS: a batch size over 10 needs a batching window of at least 1 s.
             if (batchSize > MAX_PER_RECEIVE && maximumBatchingWindow.isZero()) {
                 throw new IllegalArgumentException("batch_size over 10 needs maximum_batching_window_in_seconds of at least 1");
             }
+        }
+
+        public Settings(int batchSize, Duration maximumBatchingWindow) {
+            this(batchSize, maximumBatchingWindow, 0);
+        }
+
+        public Settings withInFlightQuota(int messages) {
+            return new Settings(batchSize, maximumBatchingWindow, messages);
         }
     }
 
@@ -65,7 +79,10 @@ public final class EventSourceMapping implements AutoCloseable {
     private final List<Thread> pollers = new ArrayList<>();
     private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger throttledReceives = new AtomicInteger();
+    private final AtomicInteger overQuotaReceives = new AtomicInteger();
     private volatile boolean running = true;
+    private volatile boolean throttled;
 
     private EventSourceMapping(SqsClient sqs, LocalQueue.Queues queues, Settings settings) {
         this.sqs = sqs;
@@ -97,6 +114,26 @@ public final class EventSourceMapping implements AutoCloseable {
         return List.copyOf(invocations);
     }
 
+    /**
+     * While on, Lambda cannot invoke the function (the account's concurrency is used up): a poller that
+     * has received a batch leaves it in flight, and SQS gives it back after the visibility timeout, each
+     * record's receive count one higher without a delivery
+     * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+     */
+    public void throttle(boolean on) {
+        throttled = on;
+    }
+
+    /** Batches received while throttled, never delivered. */
+    public int throttledReceives() {
+        return throttledReceives.get();
+    }
+
+    /** Receives that found the queue's in-flight quota reached. */
+    public int overQuotaReceives() {
+        return overQuotaReceives.get();
+    }
+
     /** Invocations running now. */
     public int inFlight() {
         return inFlight.get();
@@ -104,11 +141,15 @@ public final class EventSourceMapping implements AutoCloseable {
 
     private void poll(Function function) {
         List<ObjectNode> carried = new ArrayList<>();
+        long completed = Long.MIN_VALUE;
         while (running) {
             try {
-                List<ObjectNode> batch = gather(carried);
-                if (!batch.isEmpty()) {
+                List<ObjectNode> batch = gather(carried, completed);
+                if (!batch.isEmpty() && throttled) {
+                    throttledReceives.incrementAndGet();
+                } else if (!batch.isEmpty()) {
                     invoke(function, batch);
+                    completed = System.nanoTime();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -121,18 +162,31 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     /**
-     * A batch: Lambda polls until the batch size is reached, the batching window has passed since the
-     * first record arrived, or the next record would take the payload past 6 MB (kept for the next
-     * batch). A FIFO queue takes no window: one receive is one batch. SQS itself holds back a FIFO
+     * A batch: Lambda polls until the batch size is reached, the batching window has passed, or the next
+     * record would take the payload past 6 MB (kept for the next batch). "The next batching window begins
+     * as soon as the previous function invocation completes" (AWS, services-sqs-configure): records
+     * already waiting then are sent when that window ends, not one window after the first is received;
+     * on a queue that was empty the window starts with the first record. A FIFO queue takes no window: one receive is one batch. SQS itself holds back a FIFO
      * group's later messages while one of the group is in flight, so no two batches hold one group
      * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
      */
-    private List<ObjectNode> gather(List<ObjectNode> carried) {
+    private List<ObjectNode> gather(List<ObjectNode> carried, long previousCompleted) {
         List<ObjectNode> batch = new ArrayList<>(carried);
         carried.clear();
         int bytes = batch.stream().mapToInt(LambdaSqsEvent::size).sum();
-        long windowEnds = batch.isEmpty() ? Long.MAX_VALUE : System.nanoTime() + settings.maximumBatchingWindow().toNanos();
+        long window = settings.maximumBatchingWindow().toNanos();
+        long afterPrevious = previousCompleted == Long.MIN_VALUE ? Long.MIN_VALUE : previousCompleted + window;
+        long windowEnds = batch.isEmpty() ? Long.MAX_VALUE : Math.max(System.nanoTime(), afterPrevious);
         while (running && batch.size() < settings.batchSize()) {
+            if (settings.inFlightQuota() > 0 && inFlightNow() >= settings.inFlightQuota()) {
+                // SQS returns nothing (OverLimit on a standard queue) until messages leave flight.
+                overQuotaReceives.incrementAndGet();
+                sleep(200);
+                if (!batch.isEmpty() && System.nanoTime() - windowEnds >= 0) {
+                    break;
+                }
+                continue;
+            }
             int waitSeconds = LONG_POLL_SECONDS;
             if (!batch.isEmpty()) {
                 long left = windowEnds - System.nanoTime();
@@ -149,7 +203,8 @@ public final class EventSourceMapping implements AutoCloseable {
                 continue;
             }
             if (batch.isEmpty()) {
-                windowEnds = System.nanoTime() + settings.maximumBatchingWindow().toNanos();
+                long now = System.nanoTime();
+                windowEnds = afterPrevious != Long.MIN_VALUE && afterPrevious - now > 0 ? afterPrevious : now + window;
             }
             for (Message message : received) {
                 ObjectNode record = LambdaSqsEvent.record(message, queues.sourceArn(), LocalQueue.REGION);
@@ -166,6 +221,20 @@ public final class EventSourceMapping implements AutoCloseable {
             }
         }
         return batch;
+    }
+
+    private int inFlightNow() {
+        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queues.sourceUrl())
+                .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes().get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void invoke(Function function, List<ObjectNode> batch) throws java.io.IOException, InterruptedException {

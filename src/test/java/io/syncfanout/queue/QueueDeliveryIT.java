@@ -121,6 +121,76 @@ class QueueDeliveryIT {
         assertSameState(Expected.from(valid), rig.device(), valid);
     }
 
+    /**
+     * infra/'s batch size through a PubNub that hangs, scaled down by 1/10 in time and keeping the ratios
+     * that matter: batches of 1,000 (infra/'s), a function timeout that cuts each invocation short (3 s
+     * for 30), visibility 6 x timeout + window (19 s), 3 receives, the outage delays scaled by 1/60 (base
+     * 1 s, at most 15 s for 900), and SQS 15 ms away as inside a region. PubNub answers nothing for 45 s:
+     * more than two visibility timeouts, so every record left in the answer would reach the dead-letter
+     * queue. Parked, none does, and every device converges.
+     */
+    @Test
+    void infrasBatchSizeThroughAHangingPubNubDeadLettersNothingValid() throws Exception {
+        QueueSettings settings = QueueSettings.scaled("sync-fanout-updates", false, Duration.ofSeconds(3), Duration.ofSeconds(1), 3);
+        rig = QueueRig.start(work, settings, new EventSourceMapping.Settings(1_000, Duration.ofSeconds(1)), 1,
+                Map.of("SYNC_REDELIVERY_BACKOFF_BASE", "1s", "SYNC_REDELIVERY_BACKOFF_MAX", "15s"), Duration.ofMillis(15));
+        var hang = rig.pubnub().stubFor(post(urlPathMatching(PubNubStandIn.PUBLISH_PATH)).atPriority(1)
+                .willReturn(PubNubStandIn.sent().withFixedDelay(60_000)));
+        long hangEnds = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        rig.send(updates(2_000, 200));
+        while (System.nanoTime() < hangEnds) {
+            Thread.sleep(200);
+        }
+        rig.pubnub().removeStub(hang);
+
+        rig.awaitDrained(Duration.ofSeconds(120));
+
+        assertEquals(Set.of(), rig.deadLetters().keySet(), "nothing valid is dead-lettered");
+        assertTrue(rig.mapping().invocations().stream().anyMatch(i -> i.messageIds().size() >= 500),
+                "batches of infra/'s size: " + rig.mapping().invocations().stream().map(i -> i.messageIds().size()).toList());
+        assertTrue(rig.mapping().invocations().stream().allMatch(i -> i.ending() == LocalFunction.Ending.ANSWERED),
+                "every invocation answered by its deadline: " + rig.mapping().invocations().stream().map(i -> i.ending()).toList());
+        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.matches(".*parked=[1-9][0-9]{2,}.*")),
+                "the function parked the records it could not publish");
+        assertSameState(Expected.from(rig.sent()), rig.device(), rig.sent());
+    }
+
+    /**
+     * SQS's in-flight quota, scaled down to 300 messages (about 120,000 on a real queue). An outage fails
+     * 1,000 updates for 25 s, longer than their first delays; then PubNub is back, and an update sent
+     * right after must reach its device within seconds. Delays kept in flight would fill the quota and
+     * hold every receive until they expire; parked records are not in flight.
+     */
+    @Test
+    void afterALongOutageAnUpdateSentOnRecoveryReachesItsDeviceWithinSeconds() throws Exception {
+        QueueSettings settings = QueueSettings.scaled("sync-fanout-updates", false, Duration.ofSeconds(3), Duration.ofSeconds(1), 5);
+        rig = QueueRig.start(work, settings, new EventSourceMapping.Settings(100, Duration.ofSeconds(1)).withInFlightQuota(300), 2,
+                Map.of("SYNC_REDELIVERY_BACKOFF_BASE", "2s", "SYNC_REDELIVERY_BACKOFF_MAX", "30s"), Duration.ofMillis(15));
+        var outage = rig.pubnub().stubFor(post(urlPathMatching(PubNubStandIn.PUBLISH_PATH)).atPriority(1)
+                .willReturn(PubNubStandIn.pubnub(503, DOWN)));
+        long outageEnds = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+        rig.send(updates(1_000, 100));
+        while (System.nanoTime() < outageEnds) {
+            Thread.sleep(200);
+        }
+        rig.pubnub().removeStub(outage);
+
+        long sent = System.nanoTime();
+        rig.send(List.of(watchlist("just-back", "film-new", "Add", CLOCK.getAndIncrement())));
+        long deadline = sent + Duration.ofSeconds(60).toNanos();
+        while (!rig.device().state("just-back").watchlist().contains("film-new")) {
+            assertTrue(System.nanoTime() < deadline, "the update sent on recovery never arrived");
+            Thread.sleep(100);
+        }
+        long waitedMs = (System.nanoTime() - sent) / 1_000_000;
+
+        assertTrue(waitedMs < 10_000, "the update sent on recovery waited " + waitedMs + " ms (receives over the in-flight quota: "
+                + rig.mapping().overQuotaReceives() + ")");
+        rig.awaitDrained(Duration.ofSeconds(120));
+        assertEquals(Set.of(), rig.deadLetters().keySet(), "nothing valid is dead-lettered");
+        assertSameState(Expected.from(rig.sent()), rig.device(), rig.sent());
+    }
+
     @Test
     void aFunctionKilledInTheMiddleOfAnInvocationGetsItsWholeBatchBackAndEveryDuplicateCarriesTheSameMessageId() throws Exception {
         QueueSettings settings = QueueSettings.scaled("sync-fanout-updates", false, Duration.ofSeconds(10), Duration.ZERO, 5)

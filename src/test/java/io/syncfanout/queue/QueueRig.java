@@ -31,9 +31,11 @@ public final class QueueRig implements AutoCloseable {
     private final EventSourceMapping mapping;
     /** What producers sent, by SQS messageId, in the order they sent it. */
     private final Map<String, String> sent = new LinkedHashMap<>();
+    /** Between the function and the queue: a region's round trip, where a test asks for one. */
+    private final io.syncfanout.testing.TcpFront region;
 
     private QueueRig(Path functionZip, Path work, QueueSettings settings, EventSourceMapping.Settings mappingSettings, int environments,
-            Map<String, String> environment, FaultInjector faults) throws Exception {
+            Map<String, String> environment, FaultInjector faults, Duration sqsRoundTrip) throws Exception {
         pubnub = faults == null ? PubNubStandIn.newServer(0, PubNubStandIn.Transport.HTTPS_H2)
                 : PubNubStandIn.newServer(0, faults, PubNubStandIn.Transport.HTTPS_H2);
         pubnub.start();
@@ -41,6 +43,10 @@ public final class QueueRig implements AutoCloseable {
         queues = queue.create(settings);
         Map<String, String> env = new HashMap<>(PubNubStandIn.functionEnvironment(pubnub));
         env.putAll(functionEnvironment(queue));
+        region = sqsRoundTrip.isZero() ? null : new io.syncfanout.testing.TcpFront(queue.endpoint().getPort()).latency(sqsRoundTrip);
+        if (region != null) {
+            env.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + region.port());
+        }
         // The outage backoff scaled down with the queues: 1 s after the first receive instead of a minute.
         env.put("SYNC_REDELIVERY_BACKOFF_BASE", "1s");
         env.putAll(environment);
@@ -58,13 +64,23 @@ public final class QueueRig implements AutoCloseable {
 
     public static QueueRig start(Path functionZip, Path work, QueueSettings settings, EventSourceMapping.Settings mappingSettings,
             int environments, Map<String, String> environment) throws Exception {
-        return new QueueRig(functionZip, work, settings, mappingSettings, environments, environment, null);
+        return new QueueRig(functionZip, work, settings, mappingSettings, environments, environment, null, Duration.ZERO);
     }
 
     /** As above, against a stand-in whose answers {@code faults} spoil. */
     public static QueueRig start(Path functionZip, Path work, QueueSettings settings, EventSourceMapping.Settings mappingSettings,
             int environments, Map<String, String> environment, FaultInjector faults) throws Exception {
-        return new QueueRig(functionZip, work, settings, mappingSettings, environments, environment, faults);
+        return new QueueRig(functionZip, work, settings, mappingSettings, environments, environment, faults, Duration.ZERO);
+    }
+
+    /** As above, with every call the function makes to the queue {@code sqsRoundTrip} away, as SQS is inside a region. */
+    public static QueueRig start(Path work, QueueSettings settings, EventSourceMapping.Settings mappingSettings, int environments,
+            Map<String, String> environment, Duration sqsRoundTrip) throws Exception {
+        return new QueueRig(Path.of("target/function.zip"), work, settings, mappingSettings, environments, environment, null, sqsRoundTrip);
+    }
+
+    public LocalQueue queue() {
+        return queue;
     }
 
     /** What a function needs to reach the local queue: the SDKs' endpoint override and credentials of any kind. */
@@ -136,6 +152,9 @@ public final class QueueRig implements AutoCloseable {
         mapping.close();
         for (LocalFunction function : functions) {
             function.close();
+        }
+        if (region != null) {
+            region.close();
         }
         queue.close();
         pubnub.stop();
