@@ -105,6 +105,80 @@ class EventSourceMappingTest {
         assertTrue(EventSourceMapping.failures("{not json", batch, new java.util.HashSet<>()).contains("not JSON"));
     }
 
+    /** A batch Lambda receives but cannot invoke stays in flight: it comes back with a receive spent and no delivery. */
+    @Test
+    void aThrottledReceiveSpendsAReceiveWithoutADelivery() throws Exception {
+        LocalQueue.Queues queues = queue.create(new QueueSettings("throttled", false, Duration.ofSeconds(1), Duration.ofSeconds(1), 5));
+        queue.sqs().sendMessage(b -> b.queueUrl(queues.sourceUrl()).messageBody("m"));
+        mapping = EventSourceMapping.start(queue.sqs(), queues, new EventSourceMapping.Settings(10, Duration.ZERO), List.of(answering("{}")));
+        mapping.throttle(true);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (mapping.throttledReceives() < 1) {
+            assertTrue(System.nanoTime() < deadline, "never received while throttled");
+            Thread.sleep(20);
+        }
+        assertEquals(0, events.size(), "nothing invoked while throttled");
+        mapping.throttle(false);
+        awaitEvents(1);
+
+        assertEquals("2", events.get(0).path("Records").get(0).path("attributes").path("ApproximateReceiveCount").asText(),
+                "its first receive was spent without a delivery");
+    }
+
+    /** SQS hands out none of a queue's messages while its in-flight quota is reached. */
+    @Test
+    void noMessageIsHandedOutWhileTheInFlightQuotaIsReached() throws Exception {
+        LocalQueue.Queues queues = queue.create(new QueueSettings("quota", false, Duration.ofSeconds(3), Duration.ofSeconds(30), 5));
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            queue.sqs().sendMessage(b -> b.queueUrl(queues.sourceUrl()).messageBody("held-" + n));
+        }
+        // Two in flight elsewhere (a visibility of 4 s), with a quota of 2: the third waits for them.
+        var held = queue.sqs().receiveMessage(b -> b.queueUrl(queues.sourceUrl()).maxNumberOfMessages(2).visibilityTimeout(4)).messages();
+        assertEquals(2, held.size());
+        long start = System.nanoTime();
+        mapping = EventSourceMapping.start(queue.sqs(), queues, new EventSourceMapping.Settings(10, Duration.ZERO).withInFlightQuota(2),
+                List.of(answering("{}")));
+        awaitEvents(1);
+
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waitedMs >= 3_000, "the third was handed out only once the others left flight, after " + waitedMs + " ms");
+        assertTrue(mapping.overQuotaReceives() > 0);
+    }
+
+    /**
+     * "The next batching window begins as soon as the previous function invocation completes": a record
+     * sent 1.2 s after a completion goes out 2 s after that completion, not 2 s after it arrived.
+     */
+    @Test
+    void theNextBatchingWindowStartsWhenThePreviousInvocationCompletes() throws Exception {
+        LocalQueue.Queues queues = queue.create(new QueueSettings("window", false, Duration.ofSeconds(3), Duration.ofSeconds(30), 5));
+        List<Long> invokedAt = new CopyOnWriteArrayList<>();
+        List<Long> completedAt = new CopyOnWriteArrayList<>();
+        EventSourceMapping.Function slow = event -> {
+            invokedAt.add(System.nanoTime());
+            events.add(JSON.readTree(event));
+            Thread.sleep(500);
+            completedAt.add(System.nanoTime());
+            return new LocalFunction.Outcome(LocalFunction.Ending.ANSWERED, "{}");
+        };
+        queue.sqs().sendMessage(b -> b.queueUrl(queues.sourceUrl()).messageBody("first"));
+        mapping = EventSourceMapping.start(queue.sqs(), queues, new EventSourceMapping.Settings(100, Duration.ofSeconds(2)), List.of(slow));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (completedAt.isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the first invocation never completed");
+            Thread.sleep(5);
+        }
+        Thread.sleep(Math.max(0, (completedAt.get(0) + 1_200_000_000L - System.nanoTime()) / 1_000_000));
+        queue.sqs().sendMessage(b -> b.queueUrl(queues.sourceUrl()).messageBody("second"));
+        awaitEvents(2);
+
+        long afterCompletionMs = (invokedAt.get(1) - completedAt.get(0)) / 1_000_000;
+        assertTrue(afterCompletionMs >= 1_900 && afterCompletionMs < 2_900,
+                "invoked one window after the first invocation completed (2,000 ms), not one after the record arrived (3,200): "
+                        + afterCompletionMs + " ms");
+    }
+
     private EventSourceMapping.Function answering(String answer) {
         return event -> {
             events.add(JSON.readTree(event));
