@@ -32,6 +32,7 @@ public final class CapacityReport {
                               [--users N] [--updates-per-user K] [--span S] [--message-bytes B] [--busiest-rate R]
                               [--build native|jvm] [--memory MB] [--batch N] [--window S] [--max-concurrency N|none]
                               [--pollers MIN:MAX] [--fifo] [--timeout S] [--account-concurrency N] [--every S]
+                   ./capacity --outages   PubNub down for 10 minutes, 1 and 4 hours, both designs, on infra/'s defaults
                    ./capacity --report
             Defaults: the finale, on infra/'s defaults (native, 512 MB, batch 1,000, window 1 s, maximum_concurrency 100,
             timeout 30 s); per-instance figures from docs/benchmarks/capacity.json (./bench --capacity).""";
@@ -43,6 +44,11 @@ public final class CapacityReport {
         List<InstanceCapacity> measured = InstanceCapacity.read(BENCH);
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(USAGE);
+            return;
+        }
+        if (args.length == 1 && args[0].equals("--outages")) {
+            System.out.print(outages(InstanceCapacity.of(measured, TriggerSettings.moduleDefaults().build(),
+                    TriggerSettings.moduleDefaults().memoryMb())));
             return;
         }
         if (args.length == 1 && args[0].equals("--report")) {
@@ -270,6 +276,11 @@ public final class CapacityReport {
             md.append(String.format(Locale.ROOT, "| %s | %d MB | $%,.2f | $%,.2f | %.1f s | %,.0f | %s |%n", ic.build(), ic.memoryMb(), c.lambdaX86(),
                     c.lambdaArm(), r.goalAge(), r.peakConcurrency(), r.mainLimit()));
         }
+        md.append("\n### PubNub's outages\n\n")
+                .append("PubNub down in steady traffic, on infra/'s defaults (native, 512 MB, batch 1,000, maximum_concurrency 100, ")
+                .append("visibility 200 s, 5 receives, 4 days' retention), with the last change's delays in place beside this one's parks ")
+                .append("(`OutageSimulation`; docs/operations.md#outages-and-the-dead-letter-queue). From the outage's start to the drain.\n\n")
+                .append(outages(InstanceCapacity.of(measured, TriggerSettings.moduleDefaults().build(), TriggerSettings.moduleDefaults().memoryMb())));
         md.append("\n![The finale: backlog and oldest message by second, former defaults, defaults, provisioned mode](capacity-finale.svg)\n\n").append(END);
 
         String doc = Files.readString(DOC);
@@ -281,6 +292,40 @@ public final class CapacityReport {
         Files.writeString(DOC, doc.substring(0, begin) + md + doc.substring(end + END.length()));
         Files.writeString(CHART, FinaleChart.svg(chart));
         System.out.println("capacity: wrote the figures in " + DOC + " and " + CHART);
+    }
+
+    /** PubNub down for 10 minutes, 1 and 4 hours at 1,000 and 10,000 updates a second: both designs side by side. */
+    static String outages(InstanceCapacity instance) {
+        StringBuilder md = new StringBuilder("| updates/s | PubNub | design | valid updates dead-lettered | deleted by the retention "
+                + "| backlog drained after recovery | an update sent on recovery waited | peak in flight | queue stalled by the in-flight quota "
+                + "| SQS requests | SQS | Lambda |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (boolean hang : List.of(false, true)) {
+            for (double rate : List.of(1_000.0, 10_000.0)) {
+                for (double minutes : List.of(10.0, 60.0, 240.0)) {
+                    String outage = (hang ? "hanging " : "answering 5xx ") + (minutes < 60
+                            ? String.format(Locale.ROOT, "%.0f min", minutes) : String.format(Locale.ROOT, "%.0f h", minutes / 60));
+                    for (OutageSimulation.Design design : OutageSimulation.Design.values()) {
+                        OutageSimulation.Result r = new OutageSimulation(OutageSimulation.Settings.infraDefaults(design, instance),
+                                new OutageSimulation.Outage(rate, 60, minutes * 60, hang)).run();
+                        md.append(String.format(Locale.ROOT, "| %,.0f | %s | %s | %,.0f | %,.0f | %s | %s | %,.0f | %s | %,.0f | $%,.2f | $%,.2f |%n",
+                                rate, outage, design.label, r.deadLettered(), r.expired(), duration(r.drainedAfterRecovery()),
+                                duration(r.waitAfterRecovery()), r.peakInFlight(), duration(r.stalledSeconds()), r.sqsRequests(), r.sqsDollars(),
+                                r.lambdaDollars()));
+                    }
+                }
+            }
+        }
+        return md.toString();
+    }
+
+    private static String duration(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return "over a day";
+        }
+        if (seconds < 120) {
+            return String.format(Locale.ROOT, "%.0f s", seconds);
+        }
+        return seconds < 7_200 ? String.format(Locale.ROOT, "%.0f min", seconds / 60) : String.format(Locale.ROOT, "%.1f h", seconds / 3600);
     }
 
     static String describe(Load load) {
