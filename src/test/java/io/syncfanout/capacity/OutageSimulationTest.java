@@ -99,4 +99,27 @@ class OutageSimulationTest {
         assertTrue(inPlace.expired() > 0, "in place, updates older than an hour were deleted: " + inPlace.expired());
         assertEquals(0, parked.expired(), 1e-9);
     }
+
+    /** What {@code ./capacity --outages} prints, and docs/capacity.md carries: a row a run, parked beside in place. */
+    @Test
+    void theOutageTableReadsAsTheDocsSayItDoes() throws Exception {
+        InstanceCapacity instance = InstanceCapacity.of(InstanceCapacity.read(CapacityReport.BENCH), "native", 512);
+        String table = CapacityReport.outages(instance);
+        java.util.List<String> rows = table.lines().skip(2).toList();
+
+        assertTrue(table.lines().findFirst().orElseThrow().startsWith("| updates/s | PubNub | design | valid updates dead-lettered "),
+                table);
+        assertEquals(24, rows.size(), "2 kinds x 2 rates x 3 lengths x 2 designs:\n" + table);
+        for (String row : rows) {
+            String[] cells = row.split("\\|");
+            if (row.contains("parked on the queue")) {
+                assertEquals("0", cells[4].trim(), "parked, nothing valid is dead-lettered: " + row);
+                assertEquals("0 s", cells[9].trim(), "parked, the queue never stalls: " + row);
+            }
+        }
+        assertTrue(rows.stream().anyMatch(r -> r.contains("delays in place") && !r.split("\\|")[4].trim().equals("0")),
+                "the last change dead-letters in some run:\n" + table);
+        String docs = java.nio.file.Files.readString(CapacityReport.DOC);
+        assertTrue(docs.contains(table), "docs/capacity.md carries the table as ./capacity --report writes it");
+    }
 }
