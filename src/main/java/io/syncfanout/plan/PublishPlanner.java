@@ -95,9 +95,10 @@ public class PublishPlanner {
     }
 
     /**
-     * Keeps, of the progress updates for one channel and content, only the one with the largest
-     * HLC (on a tie, the later record). On a FIFO queue only unbroken runs within a message group
-     * coalesce: the survivor then takes the run's place, and the group's order holds.
+     * Keeps, of the progress updates for one channel and content, only the newest by amendment 19's
+     * order ({@link ProgressOrder}: timestamp, then device_id, then message_id), whatever order the
+     * records came in; where all three are equal, the later record. On a FIFO queue only unbroken runs
+     * within a message group coalesce: the survivor then takes the run's place, and the group's order holds.
      */
     private int coalesce(List<ReadResult> results, Map<SyncItem, Entry> entries) {
         List<List<Entry>> sets = new ArrayList<>();
@@ -131,8 +132,8 @@ public class PublishPlanner {
         for (List<Entry> set : sets) {
             Entry survivor = set.get(0);
             for (Entry candidate : set) {
-                if (candidate.item.timestamp() >= survivor.item.timestamp()) {
-                    survivor = candidate; // set is in record order: on a tie the later record wins
+                if (ProgressOrder.OLDEST_FIRST.compare(candidate.item, survivor.item) >= 0) {
+                    survivor = candidate; // set is in record order: where the order ties, the later record
                 }
             }
             for (Entry entry : set) {

@@ -88,12 +88,12 @@ public class RecordReader {
         } catch (IOException e) {
             throw new Rejection("body could not be read (" + e.getClass().getSimpleName() + ")");
         }
-        return new SyncItem(record, checked.channel(), checked.type(), checked.messageId(), checked.timestamp(),
+        return new SyncItem(record, checked.channel(), checked.type(), checked.messageId(), checked.timestamp(), checked.deviceId(),
                 checked.contentId(), itemJson.toByteArray());
     }
 
     /** What checking a body established, before its item is complete. */
-    private record Checked(String channel, UpdateType type, String messageId, long timestamp, String contentId) {
+    private record Checked(String channel, UpdateType type, String messageId, long timestamp, String deviceId, String contentId) {
     }
 
     /**
@@ -106,7 +106,7 @@ public class RecordReader {
         String typeName = fields.requiredString("type", Integer.MAX_VALUE);
         UpdateType type = UpdateType.fromWire(typeName).orElseThrow(() -> new Rejection(
                 "type is another string; expected 'watchlist_update' or 'progress_update'"));
-        fields.requiredString("device_id", MAX_DEVICE_ID);
+        String deviceId = fields.requiredString("device_id", MAX_DEVICE_ID);
         long timestamp = fields.timestamp();
         String messageId = fields.optionalString("message_id", 1, MAX_MESSAGE_ID);
         String operationType = fields.optionalString("operation_type", 0, MAX_PASSED_THROUGH);
@@ -135,7 +135,7 @@ public class RecordReader {
         if (operationType == null) {
             out.writeStringField("operation_type", defaultOperationType);
         }
-        return new Checked("user." + userId + ".sync", type, messageId, timestamp, contentId);
+        return new Checked("user." + userId + ".sync", type, messageId, timestamp, deviceId, contentId);
     }
 
     /**

@@ -36,7 +36,7 @@ class EnvelopeIdPropertiesTest {
         List<PlannedItem> items = new ArrayList<>();
         for (String id : ids) {
             SqsRecord record = new SqsRecord(items.size(), "m" + items.size(), null, "{}");
-            items.add(PlannedItem.of(new SyncItem(record, "user.a.sync", UpdateType.WATCHLIST_UPDATE, id, 1, "c", new byte[0])));
+            items.add(PlannedItem.of(new SyncItem(record, "user.a.sync", UpdateType.WATCHLIST_UPDATE, id, 1, "d", "c", new byte[0])));
         }
         return items;
     }

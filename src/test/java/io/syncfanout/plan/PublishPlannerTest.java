@@ -50,6 +50,42 @@ class PublishPlannerTest {
         assertEquals(List.of(0, 2), plan.channels().get(0).items().stream().map(PlannedItem::position).toList());
     }
 
+    /**
+     * Amendment 19: on equal timestamps the larger device_id, then the larger message_id, by code point,
+     * in either record order. 📱 (U+1F4F1) is after ～ (U+FF5E) by code point, before it in UTF-16.
+     */
+    @Test
+    void progressThatTiesIsCoalescedByDeviceThenMessageIdInEitherRecordOrder() {
+        String phone = tie("\uD83D\uDCF1", "b", 60);
+        String tilde = tie("\uFF5E", "z", 90);
+        for (List<String> order : List.of(List.of(phone, tilde), List.of(tilde, phone))) {
+            read.clear();
+            order.forEach(this::add);
+            assertEquals("b", onlyPublished().item().messageId(), "the larger device_id by code point wins: " + order);
+        }
+        String first = tie("tv", "m-2", 60);
+        String second = tie("tv", "m-10", 90);
+        for (List<String> order : List.of(List.of(first, second), List.of(second, first))) {
+            read.clear();
+            order.forEach(this::add);
+            assertEquals("m-2", onlyPublished().item().messageId(), "one device: the larger message_id wins: " + order);
+        }
+    }
+
+    private static String tie(String device, String messageId, int position) {
+        return "{\"user_id\":\"a\",\"type\":\"progress_update\",\"device_id\":\"" + device + "\",\"timestamp\":117702656000000000,"
+                + "\"message_id\":\"" + messageId + "\",\"content_id\":\"film\",\"position_seconds\":" + position
+                + ",\"duration_seconds\":7200,\"state\":\"Playing\"}";
+    }
+
+    private PlannedItem onlyPublished() {
+        PublishPlan plan = plan(true);
+        assertEquals(1, plan.channels().size());
+        assertEquals(1, plan.channels().get(0).items().size());
+        assertEquals(1, plan.superseded());
+        return plan.channels().get(0).items().get(0);
+    }
+
     @Test
     void coalescingKeepsTheNewestPerChannelAndContentAndCountsTheRest() {
         add(Updates.progress("a", "x", 5, 1));

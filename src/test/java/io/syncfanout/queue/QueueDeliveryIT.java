@@ -191,6 +191,42 @@ class QueueDeliveryIT {
         assertSameState(Expected.from(rig.sent()), rig.device(), rig.sent());
     }
 
+    /**
+     * On FIFO a record that fails for an outage at every receive holds its group for what
+     * docs/operations.md#fifo-queues says: its delay after each receive but the last (at least the visibility
+     * timeout), then the visibility timeout (RedeliveryBackoff.fifoHold). Scaled: timeout 2 s, visibility 12 s,
+     * 2 receives, a 20 s delay: 12 + 20 = 32 s, plus the invocations' own time. The group's next record, sent
+     * after the first failure, is published once the first is dead-lettered, and not before.
+     */
+    @Test
+    void onFifoARecordThatKeepsFailingHoldsItsGroupForWhatTheDocsSay() throws Exception {
+        QueueSettings settings = new QueueSettings("sync-fanout-updates", true, Duration.ofSeconds(2), Duration.ofSeconds(12), 2);
+        rig = QueueRig.start(work, settings, new EventSourceMapping.Settings(10, Duration.ZERO), 1,
+                Map.of("SYNC_REDELIVERY_BACKOFF_BASE", "20s", "SYNC_REDELIVERY_MAX_RECEIVE_COUNT", "2"));
+        rig.pubnub().stubFor(post(urlPathMatching("/publish/.*/user\\.house-x\\.sync/.*")).atPriority(1)
+                .willReturn(PubNubStandIn.pubnub(503, DOWN)));
+        String head = rig.send(List.of(watchlist("house-x", "film-1", "Add", CLOCK.getAndIncrement())), List.of("household")).get(0);
+        awaitInvocations(1);
+        long firstFailed = System.nanoTime();
+        rig.send(List.of(watchlist("house-y", "film-2", "Add", CLOCK.getAndIncrement())), List.of("household"));
+        long deadline = firstFailed + Duration.ofSeconds(90).toNanos();
+        while (!rig.device().state("house-y").watchlist().contains("film-2")) {
+            assertTrue(System.nanoTime() < deadline, "the group's next record was never published");
+            Thread.sleep(100);
+        }
+        double heldSeconds = (System.nanoTime() - firstFailed) / 1e9;
+
+        double documented = new io.syncfanout.sqs.RedeliveryBackoff(Duration.ofSeconds(20), 6, Duration.ofMinutes(15))
+                .fifoHold(settings.maxReceiveCount(), settings.visibilityTimeout()).toSeconds();
+        assertEquals(32, documented, 1e-9);
+        assertTrue(heldSeconds >= documented - 1 && heldSeconds <= documented + 8,
+                "the group was held " + heldSeconds + " s; the docs say " + documented + " s and the invocations' own time");
+        rig.awaitDrained(Duration.ofSeconds(60));
+        assertEquals(Set.of(head), rig.deadLetters().keySet(), "the failing record, and only it, was dead-lettered");
+        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.contains("was its queue's last")),
+                "its last receive was not delayed, and the log says why");
+    }
+
     @Test
     void aFunctionKilledInTheMiddleOfAnInvocationGetsItsWholeBatchBackAndEveryDuplicateCarriesTheSameMessageId() throws Exception {
         QueueSettings settings = QueueSettings.scaled("sync-fanout-updates", false, Duration.ofSeconds(10), Duration.ZERO, 5)

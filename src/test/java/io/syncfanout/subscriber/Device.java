@@ -13,15 +13,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * A reference subscriber: a device listening on users' channels and applying what arrives by the
  * contract's subscriber rules. It unpacks batch envelopes, drops a {@code message_id} it has seen on
- * the channel (a redelivery's duplicate), keeps each title's progress by last-writer-wins on the HLC
- * {@code timestamp}, and keeps the watchlist as an OR-Set: an {@code Add} puts its {@code unique_tag}
+ * the channel (a redelivery's duplicate), keeps each title's progress by last-writer-wins in contract
+ * amendment 19's order (the larger {@code timestamp}, then {@code device_id}, then {@code message_id},
+ * strings by code point), and keeps the watchlist as an OR-Set: an {@code Add} puts its {@code unique_tag}
  * on the title, a {@code Remove} takes away the tag it names, whichever arrives first, and a title is
  * on the list while it holds a tag not removed.
  */
 public final class Device {
 
-    /** A title's playback position, as the newest update put it. */
-    public record Progress(long timestamp, long positionSeconds, long durationSeconds, String state) {
+    /** A title's playback position, as the newest update put it, and which update that was. */
+    public record Progress(long timestamp, String deviceId, String messageId, long positionSeconds, long durationSeconds, String state) {
+
+        /** Amendment 19, written here on its own: the product's ProgressOrder is what this subscriber checks. */
+        boolean newerThan(Progress other) {
+            if (timestamp != other.timestamp) {
+                return timestamp > other.timestamp;
+            }
+            int byDevice = byCodePoint(deviceId, other.deviceId);
+            return byDevice != 0 ? byDevice > 0 : byCodePoint(messageId, other.messageId) > 0;
+        }
+
+        /** UTF-8 bytes compare as code points do; UTF-16 units (String.compareTo) do not past the BMP. */
+        private static int byCodePoint(String a, String b) {
+            return java.util.Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
+        }
     }
 
     /** What a device shows for one user. */
@@ -60,10 +75,11 @@ public final class Device {
                         .add(message.path("unique_tag").asText());
             }
             case "progress_update" -> {
-                Progress update = new Progress(message.path("timestamp").asLong(), message.path("position_seconds").asLong(),
+                Progress update = new Progress(message.path("timestamp").asLong(), message.path("device_id").asText(),
+                        message.path("message_id").asText(), message.path("position_seconds").asLong(),
                         message.path("duration_seconds").asLong(), message.path("state").asText());
                 progress.computeIfAbsent(channel, c -> new HashMap<>())
-                        .merge(content, update, (kept, arrived) -> arrived.timestamp() > kept.timestamp() ? arrived : kept);
+                        .merge(content, update, (kept, arrived) -> arrived.newerThan(kept) ? arrived : kept);
             }
             default -> throw new AssertionError("a message a subscriber cannot decode on " + channel + ": " + message);
         }
