@@ -81,9 +81,11 @@ class QueueDeliveryIT {
         rig.awaitDrained(Duration.ofSeconds(60));
 
         assertEquals(Set.of(), rig.deadLetters().keySet(), "nothing valid is dead-lettered");
-        assertTrue(rig.mapping().invocations().stream().anyMatch(i -> !i.reportedFailed().isEmpty()), "the outage failed records");
-        assertTrue(rig.mapping().invocations().stream().anyMatch(i -> i.receiveCounts().values().stream().anyMatch(n -> n > 1)),
-                "the failed records came back from the queue");
+        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.matches(".*parked=[1-9].*")),
+                "the outage's records were parked on the queue");
+        int invoked = rig.mapping().invocations().stream().mapToInt(i -> i.messageIds().size()).sum();
+        assertTrue(invoked > rig.sent().size(), "the parked records came back from the queue: " + invoked + " records invoked for "
+                + rig.sent().size() + " sent");
         assertSameState(Expected.from(rig.sent()), rig.device(), rig.sent());
     }
 
@@ -114,8 +116,8 @@ class QueueDeliveryIT {
         rig.awaitDrained(Duration.ofSeconds(60));
 
         assertEquals(invalid, rig.deadLetters().keySet(), "the dead-letter queue holds only the invalid records");
-        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.matches(".*redelivery_delayed=[1-9].*")),
-                "the function delayed the failed records' redelivery");
+        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.matches(".*parked=[1-9].*")),
+                "the function parked the failed records on the queue");
         Map<String, String> valid = new HashMap<>(rig.sent());
         invalid.forEach(valid::remove);
         assertSameState(Expected.from(valid), rig.device(), valid);
@@ -351,8 +353,9 @@ class QueueDeliveryIT {
 
         EventSourceMapping.Invocation first = rig.mapping().invocations().get(0);
         assertEquals(LocalFunction.Ending.ANSWERED, first.ending(), "the function answered before Lambda's timeout");
-        assertTrue(!first.reportedFailed().isEmpty() && !first.deleted().isEmpty(), "the deadline cut the first invocation short: " + first);
-        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.matches(".*out_of_time=[1-9].*")), "reported out of time");
+        // What was not attempted is parked on the queue (amendment 20) or, where SQS did not take it, in the answer.
+        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.matches(".*publishes=[1-9].*out_of_time=[1-9].*parked=[1-9].*")),
+                "the deadline cut the first invocation short, and what it left was parked: " + first);
         assertEquals(Set.of(), rig.deadLetters().keySet());
         assertSameState(Expected.from(rig.sent()), rig.device(), rig.sent());
     }
@@ -360,15 +363,20 @@ class QueueDeliveryIT {
     /**
      * Why infra/ refuses a visibility timeout under 6 x the function timeout: a record becomes visible
      * again while its invocation is still publishing it, another poller takes it, and devices get it twice.
+     * What is counted is what the queue did: records received again. Duplicates at a device alone would not
+     * do on a busy machine, where an attempt that times out after PubNub took it is retried, and a device
+     * drops the repeat whatever the visibility timeout (the likeliest way it failed once in a native verify;
+     * that run was not reproduced).
      */
     @Test
     void aVisibilityTimeoutShorterThanTheFunctionTimeoutPublishesRecordsTwice() throws Exception {
+        Map<String, Integer> receivedAgain = new HashMap<>();
         Map<String, Integer> duplicates = new HashMap<>();
         for (Duration visibility : List.of(Duration.ofSeconds(1), QueueSettings.scaled("x", false, Duration.ofSeconds(5), Duration.ofSeconds(1), 1)
                 .visibilityTimeout())) {
             QueueSettings settings = new QueueSettings("sync-fanout-updates-" + visibility.toSeconds(), false, Duration.ofSeconds(5),
                     visibility, 5);
-            // One channel at a time, each answered in 0.8 s: a 3 s invocation of short attempts, none retried.
+            // One channel at a time, each answered in 0.8 s: a 3 s invocation of short attempts.
             rig = QueueRig.start(work.resolve("v" + visibility.toSeconds()), settings, new EventSourceMapping.Settings(10, Duration.ofSeconds(1)),
                     2, Map.of("SYNC_PUBLISH_CONCURRENCY", "1"));
             var slow = rig.pubnub().stubFor(post(urlPathMatching(PubNubStandIn.PUBLISH_PATH)).atPriority(1)
@@ -378,14 +386,21 @@ class QueueDeliveryIT {
             rig.pubnub().removeStub(slow);
             rig.awaitDrained(Duration.ofSeconds(60));
             Device device = rig.device();
-            duplicates.put(visibility.toSeconds() + " s", device.duplicatesDropped().size());
+            String key = visibility.toSeconds() + " s";
+            receivedAgain.put(key, (int) rig.mapping().invocations().stream().flatMap(i -> i.receiveCounts().values().stream())
+                    .filter(n -> n > 1).count());
+            duplicates.put(key, device.duplicatesDropped().size());
+            assertTrue(rig.mapping().invocations().stream().allMatch(i -> i.ending() == LocalFunction.Ending.ANSWERED),
+                    "every invocation answered in time: " + rig.mapping().invocations());
             assertSameState(Expected.from(rig.sent()), device, rig.sent());
             assertDuplicatesCarryTheSameMessageId(rig);
             rig.close();
             rig = null;
         }
-        assertTrue(duplicates.get("1 s") > 0, "visibility 1 s under a 5 s timeout: records published twice " + duplicates);
-        assertEquals(0, duplicates.get("31 s"), "visibility 6 x the timeout: each record published once " + duplicates);
+        assertTrue(receivedAgain.get("1 s") > 0 && duplicates.get("1 s") > 0,
+                "visibility 1 s under a 5 s timeout: records received again while in flight, and published twice " + receivedAgain + " "
+                        + duplicates);
+        assertEquals(0, receivedAgain.get("31 s"), "visibility 6 x the timeout: no record received twice " + receivedAgain);
     }
 
     private void awaitInvocations(int count) throws InterruptedException {
