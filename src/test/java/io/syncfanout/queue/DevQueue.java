@@ -29,6 +29,9 @@ public final class DevQueue {
     private static final URI FUNCTION = URI.create(System.getenv().getOrDefault("DEV_FUNCTION_URL", "http://localhost:8080/"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(DevQueue.class);
+    /** A complete, valid update: what the banner's command sends. */
+    static final String SAMPLE_BODY = "{\"user_id\":\"u1\",\"type\":\"watchlist_update\",\"device_id\":\"phone\",\"timestamp\":117702656000000001,"
+            + "\"operation\":\"Add\",\"content_id\":\"film-1\",\"unique_tag\":\"t1\"}";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("send")) {
@@ -43,10 +46,11 @@ public final class DevQueue {
             try (EventSourceMapping mapping = EventSourceMapping.start(queue.sqs(), queues,
                     new EventSourceMapping.Settings(1_000, Duration.ofSeconds(1)), List.of(devMode))) {
                 LOG.infof("%nlocal SQS on %s: %s (dead-letter queue %s), polled as Lambda polls it (batches of up to 1,000, "
-                        + "a 1 s window) into the function at %s%n  aws --endpoint-url %s sqs send-message --queue-url %s --message-body "
-                        + "'{\"user_id\":\"u1\",\"type\":\"watchlist_update\",\"device_id\":\"phone\",\"timestamp\":1,\"operation\":\"Add\","
-                        + "\"content_id\":\"c1\",\"unique_tag\":\"t1\"}'%n  ./dev send samples/standard-many-users.json%n%n",
-                        queue.endpoint(), queues.sourceUrl(), queues.deadLetterUrl(), FUNCTION, queue.endpoint(), queues.sourceUrl());
+                        + "a 1 s window) into the function at %s%nSend an update (the AWS CLI wants a region and credentials; any will do here):%n"
+                        + "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region %s --endpoint-url %s sqs send-message "
+                        + "--queue-url %s --message-body '%s'%nor a sample's bodies:%n  ./dev send samples/standard-many-users.json%n",
+                        queue.endpoint(), queues.sourceUrl(), queues.deadLetterUrl(), FUNCTION, LocalQueue.REGION, queue.endpoint(),
+                        queues.sourceUrl(), SAMPLE_BODY);
                 Thread.currentThread().join(); // until ./dev stops
             }
         }

@@ -1,0 +1,104 @@
+package io.syncfanout.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.syncfanout.record.RecordReader;
+import io.syncfanout.record.SqsRecord;
+import io.syncfanout.record.SyncItem;
+
+/**
+ * What {@code ./dev} prints to a person, read as a person reads it: the tools run as the script runs them, in
+ * a JVM of their own with its logging configuration. A refactor that silences them fails here.
+ */
+class DevQueueTest {
+
+    @Test
+    void theDevQueueSaysWhereItIsHowToSendToItWhatWasSentAndThatDevModeIsNotUpYet() throws Exception {
+        int port = freePort();
+        int closed = freePort();
+        Map<String, String> env = Map.of("DEV_SQS_PORT", Integer.toString(port), "DEV_FUNCTION_URL", "http://127.0.0.1:" + closed + "/");
+        List<String> queueLines = new CopyOnWriteArrayList<>();
+        Process queue = start(List.of(), env, queueLines);
+        try {
+            awaitLine(queueLines, "./dev send samples/standard-many-users.json", Duration.ofSeconds(60));
+            String banner = String.join("\n", queueLines);
+            assertTrue(banner.contains("local SQS on http://127.0.0.1:" + port + ": http://127.0.0.1:" + port + "/123456789012/sync-fanout"),
+                    banner);
+            assertTrue(banner.contains("dead-letter queue http://127.0.0.1:" + port + "/123456789012/sync-fanout-dlq"), banner);
+            assertTrue(banner.contains("AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region us-east-1 --endpoint-url http://127.0.0.1:"
+                    + port + " sqs send-message --queue-url http://127.0.0.1:" + port + "/123456789012/sync-fanout --message-body '"
+                    + DevQueue.SAMPLE_BODY + "'"), "a command that runs as written: " + banner);
+            assertTrue(new RecordReader().read(new SqsRecord(0, "m0", null, DevQueue.SAMPLE_BODY)) instanceof SyncItem,
+                    "the banner's body is a valid update");
+
+            List<String> sendLines = new CopyOnWriteArrayList<>();
+            Process send = start(List.of("send", "samples/standard-many-users.json"), env, sendLines);
+            assertTrue(send.waitFor(60, TimeUnit.SECONDS), "./dev send ended");
+            int records = new ObjectMapper().readTree(Files.readString(Path.of("samples/standard-many-users.json"))).path("Records").size();
+            awaitLine(sendLines, "sent " + records + " messages from samples/standard-many-users.json to http://127.0.0.1:" + port,
+                    Duration.ofSeconds(5));
+            assertEquals(0, send.exitValue());
+
+            awaitLine(queueLines, "dev mode is not answering on http://127.0.0.1:" + closed + "/ yet", Duration.ofSeconds(30));
+        } finally {
+            queue.destroyForcibly();
+            queue.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** As the ./dev script runs it: its own JVM, logging through java.util.logging with dev-logging.properties. */
+    private static Process start(List<String> args, Map<String, String> env, List<String> lines) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.jboss.logging.provider=jdk", "-Djava.util.logging.config.file=src/test/resources/dev-logging.properties",
+                "-cp", System.getProperty("java.class.path"), DevQueue.class.getName()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return process;
+    }
+
+    private static void awaitLine(List<String> lines, String text, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (lines.stream().noneMatch(line -> line.contains(text))) {
+            assertTrue(System.nanoTime() < deadline, "no line with '" + text + "' in:\n" + String.join("\n", lines));
+            Thread.sleep(50);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
