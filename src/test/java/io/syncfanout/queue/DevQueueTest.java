@@ -49,6 +49,8 @@ class DevQueueTest {
                     + DevQueue.SAMPLE_BODY + "'"), "a command that runs as written: " + banner);
             assertTrue(new RecordReader().read(new SqsRecord(0, "m0", null, DevQueue.SAMPLE_BODY)) instanceof SyncItem,
                     "the banner's body is a valid update");
+            assertTrue(Files.readString(Path.of("README.md")).contains("--message-body '" + DevQueue.SAMPLE_BODY + "'"),
+                    "the README's command sends the same valid body");
 
             List<String> sendLines = new CopyOnWriteArrayList<>();
             Process send = start(List.of("send", "samples/standard-many-users.json"), env, sendLines);
