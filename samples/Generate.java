@@ -29,7 +29,7 @@ public class Generate {
 
     Generate(boolean fifo) {
         this.fifo = fifo;
-        this.queueArn = "arn:aws:sqs:us-east-1:123456789012:sync-updates" + (fifo ? ".fifo" : "");
+        this.queueArn = "arn:aws:sqs:us-east-1:123456789012:sync-fanout" + (fifo ? ".fifo" : "");
     }
 
     public static void main(String[] args) throws Exception {
