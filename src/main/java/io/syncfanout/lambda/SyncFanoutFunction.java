@@ -155,11 +155,11 @@ public class SyncFanoutFunction {
     private void warnIfNoAttemptFits(Deadline deadline, int records) {
         Duration floor = config.publish().minAttempt();
         if (!deadline.allows(floor) && WARNED_NO_ATTEMPT_FITS.compareAndSet(false, true)) {
-            LOG.warnf("only %d ms are left to publish this batch of %d records once %d ms are kept to answer, less than the "
-                    + "%d ms an attempt needs (sync.publish.min-attempt): nothing can be published. Raise the function "
-                    + "timeout (or sync.time-budget), or lower sync.publish.deadline-margin or sync.publish.answer-micros-per-record",
-                    Math.max(0, deadline.remaining().toMillis()), records, config.publish().answerReserve(records).toMillis(),
-                    floor.toMillis());
+            LOG.warnf("only %d ms are left to publish this batch of %d records once %d ms are kept to answer and %d ms to park "
+                    + "what fails, less than the %d ms an attempt needs (sync.publish.min-attempt): nothing can be published. Raise the "
+                    + "function timeout (or sync.time-budget), or lower sync.publish.deadline-margin, sync.publish.answer-micros-per-record "
+                    + "or sync.redelivery.reserve", Math.max(0, deadline.remaining().toMillis()), records,
+                    config.publish().answerReserve(records).toMillis(), config.redelivery().reserveFor(records).toMillis(), floor.toMillis());
         }
     }
 
