@@ -46,9 +46,6 @@ public class SyncFanoutFunction {
     private static final Logger SUMMARY = Logger.getLogger(SummaryLog.CATEGORY);
     private static final String MESSAGE_GROUP_ID = "MessageGroupId";
     private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
-    /** What a park writes on the message it sends (sqs.RecordParking): how often, and since when. */
-    private static final String PARKED = "sync-fanout-parked";
-    private static final String PARKED_SINCE = "sync-fanout-parked-since";
     private static final String RUNTIME_API = "AWS_LAMBDA_RUNTIME_API";
     private static final AtomicBoolean WARNED_NO_ATTEMPT_FITS = new AtomicBoolean();
 
@@ -192,7 +189,8 @@ public class SyncFanoutFunction {
         }
         Map<String, SQSEvent.MessageAttribute> messageAttributes = message.getMessageAttributes();
         Redelivery.Park park = messageAttributes == null ? Redelivery.Park.NONE
-                : Redelivery.Park.of(stringValue(messageAttributes.get(PARKED)), stringValue(messageAttributes.get(PARKED_SINCE)));
+                : Redelivery.Park.of(stringValue(messageAttributes.get(Redelivery.Park.COUNT_ATTRIBUTE)),
+                        stringValue(messageAttributes.get(Redelivery.Park.SINCE_ATTRIBUTE)));
         return new Redelivery(message.getMessageId(), message.getReceiptHandle(), message.getEventSourceArn(), receiveCount,
                 message.getBody(), park);
     }

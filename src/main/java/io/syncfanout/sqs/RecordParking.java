@@ -22,14 +22,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * so that a device drops a repeat, and two message attributes saying how often and since when it has
  * been parked. A delayed message is not in flight, so a long outage no longer fills SQS's in-flight
  * quota (about 120,000 messages) and stops the queue; and a new message starts with no receives, so it
- * does not walk towards the dead-letter queue while it waits.
+ * does not walk towards the dead-letter queue while it waits. The attributes are {@link Redelivery.Park}'s.
  */
 final class RecordParking {
 
-    /** How many times the record has been parked (Number). */
-    static final String PARKED = "sync-fanout-parked";
-    /** When it was first parked, in Unix milliseconds (Number). */
-    static final String PARKED_SINCE = "sync-fanout-parked-since";
     private static final JsonFactory JSON = new JsonFactory();
 
     private RecordParking() {
@@ -49,8 +45,8 @@ final class RecordParking {
                     .messageBody(withMessageId(record.body(), record.messageId()))
                     .delaySeconds((int) backoff.park(record.park().count()).toSeconds())
                     .messageAttributes(Map.of(
-                            PARKED, number(record.park().count() + 1),
-                            PARKED_SINCE, number(since)))
+                            Redelivery.Park.COUNT_ATTRIBUTE, number(record.park().count() + 1),
+                            Redelivery.Park.SINCE_ATTRIBUTE, number(since)))
                     .build());
         }
         return sqs.sendMessageBatch(b -> b.queueUrl(queue.url()).entries(entries)

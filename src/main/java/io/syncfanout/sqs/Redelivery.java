@@ -18,13 +18,17 @@ public record Redelivery(String messageId, String receiptHandle, String queueArn
 
     /**
      * How many times, and since when, a record has been parked: the message attributes a park puts on
-     * the message it sends ({@link RecordParking#PARKED}, {@link RecordParking#PARKED_SINCE}).
+     * the message it sends ({@link #COUNT_ATTRIBUTE}, {@link #SINCE_ATTRIBUTE}).
      *
      * @param sinceMillis when it was first parked (Unix milliseconds); 0 when never
      */
     public record Park(int count, long sinceMillis) {
 
         public static final Park NONE = new Park(0, 0);
+        /** How many times the record has been parked (Number). */
+        public static final String COUNT_ATTRIBUTE = "sync-fanout-parked";
+        /** When it was first parked, in Unix milliseconds (Number). */
+        public static final String SINCE_ATTRIBUTE = "sync-fanout-parked-since";
 
         /**
          * From the attributes' string values, whatever a producer put there: anything that is not a

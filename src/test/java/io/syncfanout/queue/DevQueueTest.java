@@ -43,7 +43,8 @@ class DevQueueTest {
             String banner = String.join("\n", queueLines);
             assertTrue(banner.contains("local SQS on http://127.0.0.1:" + port + ": http://127.0.0.1:" + port + "/123456789012/sync-fanout"),
                     banner);
-            assertTrue(banner.contains("dead-letter queue http://127.0.0.1:" + port + "/123456789012/sync-fanout-dlq"), banner);
+            assertTrue(banner.contains("dead-letter queue http://127.0.0.1:" + port + "/123456789012/sync-fanout-dlq; visibility 20 s, "
+                    + "2 receives: poison is dead-lettered within a minute"), banner);
             assertTrue(banner.contains("AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region us-east-1 --endpoint-url http://127.0.0.1:"
                     + port + " sqs send-message --queue-url http://127.0.0.1:" + port + "/123456789012/sync-fanout --message-body '"
                     + DevQueue.SAMPLE_BODY + "'"), "a command that runs as written: " + banner);

@@ -198,8 +198,7 @@ class QueueDeliveryIT {
      * dead-letter queue, for what docs/operations.md#fifo-queues says: its delay after each receive but the
      * last (at least the visibility timeout), then the visibility timeout (RedeliveryBackoff.fifoHold).
      * Scaled: timeout 2 s, visibility 12 s, 2 receives, a 20 s delay: 12 + 20 = 32 s, plus the invocations'
-     * own time. Timed on the record itself: ElasticMQ was once seen handing out a later record of the group
-     * while this one was in flight, which SQS does not do.
+     * own time, timed on the record itself until the dead-letter queue has it.
      */
     @Test
     void onFifoARecordThatKeepsFailingHoldsItsGroupForWhatTheDocsSay() throws Exception {
@@ -208,8 +207,18 @@ class QueueDeliveryIT {
                 Map.of("SYNC_REDELIVERY_BACKOFF_BASE", "20s", "SYNC_REDELIVERY_MAX_RECEIVE_COUNT", "2"));
         rig.pubnub().stubFor(post(urlPathMatching("/publish/.*/user\\.house-x\\.sync/.*")).atPriority(1)
                 .willReturn(PubNubStandIn.pubnub(503, DOWN)));
-        String head = rig.send(List.of(watchlist("house-x", "film-1", "Add", CLOCK.getAndIncrement())), List.of("household")).get(0);
+        // A warm environment first. In Lambda init is counted apart from the timeout, and the module's 6 x timeout
+        // leaves it room; scaled to 12 s here, a cold start on a loaded machine outlasted the visibility timeout, the
+        // record came back during its own first invocation, and the hold measured 20 s (seen in .ci/run, and again
+        // under three busy loops on two cores; with this warm-up the same load passes).
+        rig.send(List.of(watchlist("warm-up", "film-0", "Add", CLOCK.getAndIncrement())), List.of("warm-up"));
         awaitInvocations(1);
+        String head = rig.send(List.of(watchlist("house-x", "film-1", "Add", CLOCK.getAndIncrement())), List.of("household")).get(0);
+        long firstDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (rig.mapping().invocations().stream().noneMatch(i -> i.messageIds().contains(head))) {
+            assertTrue(System.nanoTime() < firstDeadline, "the failing record was never received");
+            Thread.sleep(20);
+        }
         long firstFailed = System.nanoTime();
         long deadline = firstFailed + Duration.ofSeconds(90).toNanos();
         while (!rig.deadLetters().containsKey(head)) {
@@ -223,7 +232,9 @@ class QueueDeliveryIT {
         assertEquals(32, documented, 1e-9);
         assertTrue(heldSeconds >= documented - 1 && heldSeconds <= documented + 8,
                 "the group was held " + heldSeconds + " s; the docs say " + documented + " s and the invocations' own time");
-        assertEquals(2, rig.mapping().invocations().size(), "received twice, then dead-lettered: " + rig.mapping().invocations());
+        assertEquals(List.of(1, 2), rig.mapping().invocations().stream().filter(i -> i.messageIds().contains(head))
+                .map(i -> i.receiveCounts().get(head)).toList(),
+                "received twice, then dead-lettered: " + rig.mapping().invocations());
         assertTrue(rig.functionOutput().stream().anyMatch(line -> line.contains("was its queue's last")),
                 "its last receive was not delayed, and the log says why");
     }

@@ -95,12 +95,12 @@ class RedeliveriesTest {
         Thread.sleep(1_300);
         Map<String, Message> parked = receive(queues, 2);
         Map<String, String> bodies = new HashMap<>();
-        parked.values().forEach(m -> bodies.put(m.messageAttributes().get(RecordParking.PARKED).stringValue() + " " + m.body(), m.body()));
+        parked.values().forEach(m -> bodies.put(m.messageAttributes().get(Redelivery.Park.COUNT_ATTRIBUTE).stringValue() + " " + m.body(), m.body()));
         assertTrue(bodies.containsKey("1 {\"message_id\":\"" + ids.get(0) + "\",\"user_id\":\"ann\",\"type\":\"watchlist_update\",\"n\":19.999999999999999999}"),
                 "the SQS messageId it was published under is now in the body, the rest byte for byte: " + bodies.keySet());
         assertTrue(bodies.containsKey("1  {\"user_id\":\"bob\",\"message_id\":\"bob-1\"}"), "a body with a message_id is sent as it was: " + bodies.keySet());
         for (Message message : parked.values()) {
-            long since = Long.parseLong(message.messageAttributes().get(RecordParking.PARKED_SINCE).stringValue());
+            long since = Long.parseLong(message.messageAttributes().get(Redelivery.Park.SINCE_ATTRIBUTE).stringValue());
             assertTrue(Math.abs(System.currentTimeMillis() - since) < 10_000, "parked since its first park: " + since);
             assertEquals("1", message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), "a new message: no receives spent");
         }
