@@ -69,7 +69,7 @@ public class StartupChecks {
      * at all (SQS takes whole seconds), a multiplier under 1 shrinks them, and SQS refuses a visibility
      * timeout past 12 hours from a receive.
      */
-    private static void redeliveryProblems(SyncConfig.Redelivery redelivery, List<String> problems) {
+    static void redeliveryProblems(SyncConfig.Redelivery redelivery, List<String> problems) {
         if (!redelivery.backoffEnabled()) {
             return;
         }
