@@ -62,6 +62,9 @@ class DevQueueTest {
             assertEquals(0, send.exitValue());
 
             awaitLine(queueLines, "dev mode is not answering on http://127.0.0.1:" + closed + "/ yet", Duration.ofSeconds(30));
+            for (String line : concat(queueLines, sendLines)) {
+                assertTrue(!line.contains("ERROR"), "nothing is wrong, and nothing says ERROR: " + line);
+            }
         } finally {
             queue.destroyForcibly();
             queue.waitFor(10, TimeUnit.SECONDS);
@@ -97,6 +100,12 @@ class DevQueueTest {
             assertTrue(System.nanoTime() < deadline, "no line with '" + text + "' in:\n" + String.join("\n", lines));
             Thread.sleep(50);
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static int freePort() throws IOException {
