@@ -9,16 +9,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.syncfanout.config.SyncConfig;
 import io.syncfanout.queue.LocalQueue;
 import io.syncfanout.queue.QueueSettings;
+import io.syncfanout.testing.RedeliverySettings;
 import io.syncfanout.testing.TcpFront;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -36,32 +35,6 @@ class RedeliveriesTest {
     private static LocalQueue queue;
     private static final List<AutoCloseable> CLOSE = new ArrayList<>();
 
-    /** The redelivery settings, as SyncConfig gives them. */
-    record Settings(boolean backoffEnabled, Duration backoffBase, int backoffMultiplier, Duration backoffMax, Duration parkLimit,
-            OptionalInt maxReceiveCount, int concurrency, Duration callTimeout, Duration reserve, long reserveMicrosPerRecord)
-            implements SyncConfig.Redelivery {
-
-        static Settings defaults() {
-            return new Settings(true, Duration.ofSeconds(60), 6, Duration.ofMinutes(15), Duration.ofHours(6), OptionalInt.empty(), 16,
-                    Duration.ofSeconds(1), Duration.ofMillis(300), 250);
-        }
-
-        Settings base(Duration base) {
-            return new Settings(true, base, backoffMultiplier, backoffMax, parkLimit, maxReceiveCount, concurrency, callTimeout, reserve,
-                    reserveMicrosPerRecord);
-        }
-
-        Settings maxReceiveCount(int count) {
-            return new Settings(true, backoffBase, backoffMultiplier, backoffMax, parkLimit, OptionalInt.of(count), concurrency, callTimeout,
-                    reserve, reserveMicrosPerRecord);
-        }
-
-        Settings concurrency(int calls) {
-            return new Settings(true, backoffBase, backoffMultiplier, backoffMax, parkLimit, maxReceiveCount, calls, callTimeout, reserve,
-                    reserveMicrosPerRecord);
-        }
-    }
-
     @BeforeAll
     static void start() {
         queue = LocalQueue.start();
@@ -75,7 +48,7 @@ class RedeliveriesTest {
         queue.close();
     }
 
-    private static Redeliveries redeliveries(Settings settings, java.net.URI endpoint) {
+    private static Redeliveries redeliveries(RedeliverySettings settings, java.net.URI endpoint) {
         return new Redeliveries(settings, new QueueClient(settings.concurrency(), () -> LocalQueue.client(endpoint)));
     }
 
@@ -87,7 +60,7 @@ class RedeliveriesTest {
                 " {\"user_id\":\"bob\",\"message_id\":\"bob-1\"}"), null).keySet());
         Map<String, Message> received = receive(queues, 2);
 
-        RedeliveryOutcome outcome = redeliveries(Settings.defaults().base(Duration.ofSeconds(1)), queue.endpoint())
+        RedeliveryOutcome outcome = redeliveries(RedeliverySettings.defaults().base(Duration.ofSeconds(1)), queue.endpoint())
                 .redeliver(List.of(failed(received.get(ids.get(0)), queues), failed(received.get(ids.get(1)), queues)), Duration.ofSeconds(5));
 
         assertEquals(Set.copyOf(ids), outcome.parked().keySet(), "both parked: " + outcome);
@@ -116,7 +89,7 @@ class RedeliveriesTest {
         Redelivery again = failed(received.get(ids.get(0)), queues, new Redelivery.Park(2, hourAgo));
         Redelivery over = failed(received.get(ids.get(1)), queues, new Redelivery.Park(20, sevenHoursAgo));
 
-        RedeliveryOutcome outcome = redeliveries(Settings.defaults(), queue.endpoint()).redeliver(List.of(again, over), Duration.ofSeconds(5));
+        RedeliveryOutcome outcome = redeliveries(RedeliverySettings.defaults(), queue.endpoint()).redeliver(List.of(again, over), Duration.ofSeconds(5));
 
         assertEquals(Set.of(ids.get(0)), outcome.parked().keySet());
         assertTrue(outcome.parked().get(ids.get(0)).contains("for 900 s (park 3)"), "60 s x 6 x 6 capped at SQS's 900: " + outcome);
@@ -134,7 +107,7 @@ class RedeliveriesTest {
         Redelivery last = new Redelivery(ids.get(1), received.get(ids.get(1)).receiptHandle(), queues.sourceArn(), 3, "{\"b\":2}",
                 Redelivery.Park.NONE);
 
-        RedeliveryOutcome outcome = redeliveries(Settings.defaults().base(Duration.ofSeconds(2)).maxReceiveCount(3), queue.endpoint())
+        RedeliveryOutcome outcome = redeliveries(RedeliverySettings.defaults().base(Duration.ofSeconds(2)).maxReceiveCount(3), queue.endpoint())
                 .redeliver(List.of(first, last), Duration.ofSeconds(5));
 
         assertEquals(Set.of(ids.get(0)), outcome.delayed().keySet(), "delayed in place: " + outcome);
@@ -153,7 +126,7 @@ class RedeliveriesTest {
             closedPort = socket.getLocalPort();
         }
 
-        RedeliveryOutcome outcome = redeliveries(Settings.defaults(), java.net.URI.create("http://127.0.0.1:" + closedPort))
+        RedeliveryOutcome outcome = redeliveries(RedeliverySettings.defaults(), java.net.URI.create("http://127.0.0.1:" + closedPort))
                 .redeliver(List.of(failed(received.get(ids.get(0)), queues)), Duration.ofSeconds(3));
 
         assertEquals(Map.of(), outcome.parked());
@@ -185,11 +158,10 @@ class RedeliveriesTest {
             failed.add(new Redelivery(message.messageId(), message.receiptHandle(), queues.sourceArn(), 1 + n++ % 5, message.body(),
                     Redelivery.Park.NONE));
         }
-        Settings settings = Settings.defaults();
+        RedeliverySettings settings = RedeliverySettings.defaults();
         Redeliveries redeliveries = redeliveries(settings, far);
         redeliveries.prime();
-        Duration kept = new Settings(true, settings.backoffBase(), 6, settings.backoffMax(), settings.parkLimit(), OptionalInt.empty(), 16,
-                settings.callTimeout(), settings.reserve(), Math.round(250 * 1769 / 512.0)).reserveFor(1_000);
+        Duration kept = settings.reserveMicrosPerRecord(Math.round(250 * 1769 / 512.0)).reserveFor(1_000);
 
         long start = System.nanoTime();
         RedeliveryOutcome all = redeliveries.redeliver(failed, kept);
