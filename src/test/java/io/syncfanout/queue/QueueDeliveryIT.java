@@ -363,9 +363,12 @@ class QueueDeliveryIT {
 
         EventSourceMapping.Invocation first = rig.mapping().invocations().get(0);
         assertEquals(LocalFunction.Ending.ANSWERED, first.ending(), "the function answered before Lambda's timeout");
-        // What was not attempted is parked on the queue (amendment 20) or, where SQS did not take it, in the answer.
-        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.matches(".*publishes=[1-9].*out_of_time=[1-9].*parked=[1-9].*")),
-                "the deadline cut the first invocation short, and what it left was parked: " + first);
+        // What was not attempted is parked on the queue (amendment 20) or, where it could not be (a fresh JVM makes
+        // its SQS client at its first outage, off the cold start: docs/operations.md), in the answer.
+        assertTrue(rig.functionOutput().stream().anyMatch(line -> line.matches(".*out_of_time=[1-9].*")),
+                "the deadline cut the first invocation short: " + first);
+        assertTrue(!first.reportedFailed().isEmpty() || rig.functionOutput().stream().anyMatch(line -> line.matches(".*parked=[1-9].*")),
+                "what it left was parked or reported failed: " + first);
         assertEquals(Set.of(), rig.deadLetters().keySet());
         assertSameState(Expected.from(rig.sent()), rig.device(), rig.sent());
     }
