@@ -73,7 +73,7 @@ variable "log_retention_days" {
 }
 
 variable "environment" {
-  description = "Further environment variables for the function, e.g. SYNC_PUBLISH_CONCURRENCY or SYNC_BATCH_MAX_MESSAGES (see the README). Never put a key here."
+  description = "Further environment variables for the function, e.g. SYNC_PUBLISH_CONCURRENCY or SYNC_BATCH_MAX_MESSAGES (see docs/configuration.md). Never put a key here."
   type        = map(string)
   default     = {}
 

@@ -40,7 +40,7 @@ record Report(List<SizeResults> sizes) {
         md.append("Written by `./bench`. Each size is the packaged function as Lambda runs it (the JVM build under AWS's Lambda Java "
                 + "runtime client, the native build as its `bootstrap`), held with cgroups to the CPU share and memory Lambda gives that "
                 + "memory size (1,769 MB = one vCPU), against the PubNub stand-in with added latency; the floor is the same publishes as "
-                + "bare async POSTs from a JVM held to the same share. How: [Measuring it](../README.md#measuring-it).\n\n");
+                + "bare async POSTs from a JVM held to the same share. How: [Measuring it](measuring.md).\n\n");
         md.append("These runs are over plain HTTP, beside a floor that speaks it. PubNub is HTTPS: the same W1 over TLS, with HTTP/2 "
                 + "and with HTTP/1.1 only, and what a user pays, are in [benchmarks-tls.md](benchmarks-tls.md) (`./bench --tls`).\n\n");
         md.append("![Warm W1 beside the floor, by size](benchmarks.png)\n\n");

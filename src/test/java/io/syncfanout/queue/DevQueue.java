@@ -2,6 +2,10 @@ package io.syncfanout.queue;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,15 +22,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The queue beside {@code quarkus dev} ({@code ./dev}): the local SQS on 127.0.0.1:9324 with the source
- * queue and its dead-letter queue named and set as infra/'s defaults make them, and the event source
- * mapping polling it and invoking the function in dev mode through Lambda's mock event server
- * (localhost:8080), as Lambda would. {@code DevQueue send FILE} sends the bodies of a sample event to it.
+ * The queue beside {@code quarkus dev}: the local SQS on 127.0.0.1:9324 with the source queue and its
+ * dead-letter queue named as infra/ names them, and the event source mapping polling it and invoking the
+ * function in dev mode through Lambda's mock event server (localhost:8080), as Lambda would.
+ * <p>
+ * {@code ./mvnw quarkus:dev} starts it by itself: dev mode runs the build's executions up to test-compile
+ * first, and pom.xml's {@code dev-queue} execution there starts this class as {@code beside GOALS} in a JVM
+ * of its own, with the test classpath. Every build runs that execution; under any goal but Quarkus's dev
+ * goal it returns at once, so nothing of the queue is in a build, a package or a test run.
+ * {@code DevQueue send FILE} sends the bodies of a sample event to it ({@code ./dev send}).
+ * <p>
+ * Ports: {@code -Ddev.queue.port} (9324) and the function's {@code -Dquarkus.lambda.mock-event-server.dev-port}
+ * (8080), passed on to it by the execution.
  */
 public final class DevQueue {
 
-    static final int PORT = Integer.parseInt(System.getenv().getOrDefault("DEV_SQS_PORT", "9324"));
-    private static final URI FUNCTION = URI.create(System.getenv().getOrDefault("DEV_FUNCTION_URL", "http://localhost:8080/"));
+    static final int PORT = port("dev.queue.port", 9324);
+    private static final URI FUNCTION = URI.create("http://localhost:" + port("dev.function.port", 8080) + "/");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(DevQueue.class);
     /**
@@ -43,8 +55,44 @@ public final class DevQueue {
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("send")) {
             send(Path.of(args[1]));
+        } else if (args.length == 2 && args[0].equals("beside")) {
+            if (underDevMode(args[1])) {
+                besideDevMode();
+            }
+        } else {
+            serve(false);
+        }
+    }
+
+    /**
+     * Maven's goals as the build was asked for them ({@code goals=[quarkus:dev]}, or the plugin's full
+     * coordinates ending in {@code :dev}); {@code [verify]}, {@code [package]} and the rest start nothing.
+     */
+    static boolean underDevMode(String mavenGoals) {
+        for (String goal : mavenGoals.replaceFirst("^goals=", "").replaceAll("[\\[\\]]", "").split(",\\s*")) {
+            if (goal.equals("quarkus:dev") || (goal.contains("quarkus-maven-plugin:") && goal.endsWith(":dev"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Started by Maven inside {@code quarkus:dev}: ends with the Maven that started it, even one killed
+     * outright, and yields to a queue already on its port (dev mode reruns its executions when pom.xml changes).
+     */
+    private static void besideDevMode() throws Exception {
+        ProcessHandle.current().parent().ifPresent(maven -> maven.onExit().thenRun(() -> System.exit(0)));
+        if (!portFree(PORT)) {
+            LOG.warnf("port %d is taken, by the dev queue of a dev mode already running or by another program: "
+                    + "this dev mode uses what answers there (another port: -Ddev.queue.port=...)", PORT);
             return;
         }
+        serve(true);
+    }
+
+    /** With {@code afterDevMode}, the banner waits for dev mode to answer, so that its start-up lines do not bury it. */
+    private static void serve(boolean afterDevMode) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try (LocalQueue queue = LocalQueue.start(PORT)) {
             QueueSettings settings = DEV;
@@ -52,6 +100,12 @@ public final class DevQueue {
             EventSourceMapping.Function devMode = event -> invoke(http, event);
             try (EventSourceMapping mapping = EventSourceMapping.start(queue.sqs(), queues,
                     new EventSourceMapping.Settings(1_000, Duration.ofSeconds(1)), List.of(devMode))) {
+                if (afterDevMode) {
+                    while (!answers(FUNCTION)) {
+                        Thread.sleep(500);
+                    }
+                    Thread.sleep(2_000); // past dev mode's own start-up lines, which follow its listening by a second
+                }
                 LOG.infof("%nlocal SQS on %s: %s (dead-letter queue %s; visibility %d s, %d receives: poison is dead-lettered "
                         + "within a minute), polled as Lambda polls it (batches of up to 1,000, a 1 s window) into the function at %s%nSend an update (the AWS CLI wants a region and credentials; any will do here):%n"
                         + "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region %s --endpoint-url %s sqs send-message "
@@ -59,7 +113,7 @@ public final class DevQueue {
                         queue.endpoint(), queues.sourceUrl(), queues.deadLetterUrl(), settings.visibilityTimeout().toSeconds(),
                         settings.maxReceiveCount(), FUNCTION, LocalQueue.REGION, queue.endpoint(),
                         queues.sourceUrl(), SAMPLE_BODY);
-                Thread.currentThread().join(); // until ./dev stops
+                Thread.currentThread().join(); // until dev mode stops
             }
         }
     }
@@ -75,6 +129,29 @@ public final class DevQueue {
         } catch (ConnectException notUp) {
             LOG.warnf("dev mode is not answering on %s yet: the batch comes back after the visibility timeout", FUNCTION);
             return new LocalFunction.Outcome(LocalFunction.Ending.FUNCTION_ERROR, null);
+        }
+    }
+
+    /** A system property's port; one Maven left as its own {@code ${...}} expression was not given. */
+    private static int port(String property, int otherwise) {
+        String value = System.getProperty(property, "");
+        return value.matches("\\d+") ? Integer.parseInt(value) : otherwise;
+    }
+
+    private static boolean answers(URI function) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(function.getHost(), function.getPort()), 500);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 

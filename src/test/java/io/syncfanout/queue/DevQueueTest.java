@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -35,9 +34,9 @@ class DevQueueTest {
     void theDevQueueSaysWhereItIsHowToSendToItWhatWasSentAndThatDevModeIsNotUpYet() throws Exception {
         int port = freePort();
         int closed = freePort();
-        Map<String, String> env = Map.of("DEV_SQS_PORT", Integer.toString(port), "DEV_FUNCTION_URL", "http://127.0.0.1:" + closed + "/");
+        List<String> ports = List.of("-Ddev.queue.port=" + port, "-Ddev.function.port=" + closed);
         List<String> queueLines = new CopyOnWriteArrayList<>();
-        Process queue = start(List.of(), env, queueLines);
+        Process queue = start(ports, List.of(), queueLines);
         try {
             awaitLine(queueLines, "./dev send samples/standard-many-users.json", Duration.ofSeconds(60));
             String banner = String.join("\n", queueLines);
@@ -54,14 +53,14 @@ class DevQueueTest {
                     "the README's command sends the same valid body");
 
             List<String> sendLines = new CopyOnWriteArrayList<>();
-            Process send = start(List.of("send", "samples/standard-many-users.json"), env, sendLines);
+            Process send = start(ports, List.of("send", "samples/standard-many-users.json"), sendLines);
             assertTrue(send.waitFor(60, TimeUnit.SECONDS), "./dev send ended");
             int records = new ObjectMapper().readTree(Files.readString(Path.of("samples/standard-many-users.json"))).path("Records").size();
             awaitLine(sendLines, "sent " + records + " messages from samples/standard-many-users.json to http://127.0.0.1:" + port,
                     Duration.ofSeconds(5));
             assertEquals(0, send.exitValue());
 
-            awaitLine(queueLines, "dev mode is not answering on http://127.0.0.1:" + closed + "/ yet", Duration.ofSeconds(30));
+            awaitLine(queueLines, "dev mode is not answering on http://localhost:" + closed + "/ yet", Duration.ofSeconds(30));
             for (String line : concat(queueLines, sendLines)) {
                 assertTrue(!line.contains("ERROR"), "nothing is wrong, and nothing says ERROR: " + line);
             }
@@ -71,14 +70,26 @@ class DevQueueTest {
         }
     }
 
+    @Test
+    void theQueueStartsUnderQuarkusDevAndUnderNoOtherGoal() {
+        // What pom.xml's dev-queue execution passes: Maven's goals, written inside text.
+        assertTrue(DevQueue.underDevMode("goals=[quarkus:dev]"));
+        assertTrue(DevQueue.underDevMode("goals=[clean, quarkus:dev]"));
+        assertTrue(DevQueue.underDevMode("goals=[io.quarkus.platform:quarkus-maven-plugin:3.32.4:dev]"));
+        assertTrue(!DevQueue.underDevMode("goals=[verify]"));
+        assertTrue(!DevQueue.underDevMode("goals=[package, quarkus:test]"));
+        assertTrue(!DevQueue.underDevMode("goals=[]"));
+        assertTrue(!DevQueue.underDevMode("goals=[dev]"));
+    }
+
     /** As the ./dev script runs it: its own JVM, logging through java.util.logging with dev-logging.properties. */
-    private static Process start(List<String> args, Map<String, String> env, List<String> lines) throws IOException {
+    private static Process start(List<String> properties, List<String> args, List<String> lines) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.jboss.logging.provider=jdk", "-Djava.util.logging.config.file=src/test/resources/dev-logging.properties",
-                "-cp", System.getProperty("java.class.path"), DevQueue.class.getName()));
+                "-Dorg.jboss.logging.provider=jdk", "-Djava.util.logging.config.file=src/test/resources/dev-logging.properties"));
+        command.addAll(properties);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DevQueue.class.getName()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
         Process process = builder.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -1,0 +1,197 @@
+package io.syncfanout.queue;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Dev mode as a newcomer starts it: {@code ./mvnw quarkus:dev}, and nothing else. It must bring its own
+ * queue, take what a producer sends there, publish it, show the function's summary in a console a person can
+ * read, and dead-letter poison within a minute. Ports are moved off the defaults only so that a dev mode
+ * already running on this machine does not answer in its place. JVM build only: this is dev mode, not the
+ * packaged function.
+ */
+class DevModeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void quarkusDevAloneTakesUpdatesFromItsQueuePublishesThemAndDeadLettersPoisonWithinAMinute() throws Exception {
+        int function = freePort();
+        int queuePort = freePort();
+        int standIn = freePort();
+        List<String> console = new CopyOnWriteArrayList<>();
+        Process dev = start(List.of("./mvnw", "-B", "quarkus:dev", "-Ddebug=false", "-Dquarkus.analytics.disabled=true",
+                "-Dquarkus.lambda.mock-event-server.dev-port=" + function, "-Ddev.queue.port=" + queuePort,
+                "-D%dev.quarkus.wiremock.devservices.port=" + standIn, "-D%dev.pubnub.origin=http://127.0.0.1:" + standIn), console);
+        try {
+            String queueUrl = "http://127.0.0.1:" + queuePort + "/123456789012/sync-fanout";
+            // Maven, the build's executions and dev mode's start: minutes on a busy machine, seconds on a laptop.
+            awaitLine(console, "local SQS on http://127.0.0.1:" + queuePort + ": " + queueUrl, Duration.ofMinutes(5));
+            awaitLine(console, "--queue-url " + queueUrl + " --message-body '" + DevQueue.SAMPLE_BODY + "'", Duration.ofSeconds(5));
+
+            try (SqsClient sqs = LocalQueue.client(URI.create("http://127.0.0.1:" + queuePort))) {
+                // The banner's update and a poison body, as a producer sends them.
+                int before = console.size();
+                sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(DevQueue.SAMPLE_BODY));
+                long poisonSent = System.nanoTime();
+                sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("not an update"));
+                awaitLine(console, "sync-fanout invocation: records=", Duration.ofSeconds(60));
+                assertTrue(published(standIn, "user.u1.sync", "film-1"), "the stand-in took u1's update on its channel");
+                awaitLine(console, "rejected: body is not valid JSON", Duration.ofSeconds(5));
+
+                // PubNub down for this user (the stand-in's 503): the record is parked on the dev queue, as on AWS.
+                String outage = DevQueue.SAMPLE_BODY.replace("\"u1\"", "\"unavailable-ann\"");
+                String outageId = sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(outage)).messageId();
+                awaitLine(console, "record " + outageId + " failed: ", Duration.ofSeconds(60));
+                String warn = console.stream().filter(line -> line.contains("record " + outageId + " failed: ")).findFirst().orElseThrow();
+                assertTrue(warn.contains("parked on sync-fanout for 60 s"), warn);
+
+                // A sample's 300 updates: the console gains the function's summaries and WARNs, not a line per request.
+                List<String> bodies = bodies(Path.of("samples/standard-many-users.json"));
+                int beforeSample = console.size();
+                for (int from = 0; from < bodies.size(); from += 10) {
+                    List<String> chunk = bodies.subList(from, Math.min(bodies.size(), from + 10));
+                    var entries = new ArrayList<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry>();
+                    for (int i = 0; i < chunk.size(); i++) {
+                        entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("e" + i)
+                                .messageBody(chunk.get(i)).build());
+                    }
+                    sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+                }
+                awaitSummedRecords(console, beforeSample, bodies.size(), Duration.ofSeconds(60));
+                int added = console.size() - beforeSample;
+                assertTrue(added <= 200, "300 updates added " + added + " console lines:\n"
+                        + String.join("\n", console.subList(beforeSample, console.size())));
+
+                Message dead = awaitDeadLetter(sqs, queueUrl + "-dlq", Duration.ofSeconds(90));
+                double seconds = (System.nanoTime() - poisonSent) / 1e9;
+                assertTrue(dead.body().equals("not an update"), dead.body());
+                assertTrue(seconds < 60, "poison reached the dead-letter queue after " + seconds + " s");
+
+                for (String line : console.subList(before, console.size())) {
+                    assertTrue(!line.contains("demo-pub") && !line.contains("/publish/"), "no key and no publish URL: " + line);
+                    assertTrue(!line.contains("ERROR"), "nothing is wrong, and nothing says ERROR: " + line);
+                }
+            }
+        } finally {
+            stop(dev);
+        }
+    }
+
+    /** The stand-in's journal (WireMock's admin API): a publish on the channel whose body carries the text. */
+    private static boolean published(int standIn, String channel, String text) throws IOException, InterruptedException {
+        HttpResponse<String> journal = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + standIn + "/__admin/requests")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (JsonNode served : JSON.readTree(journal.body()).path("requests")) {
+            JsonNode request = served.path("request");
+            if (request.path("url").asText().contains("/" + channel + "/") && request.path("body").asText().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void awaitSummedRecords(List<String> console, int from, int records, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            int seen = 0;
+            for (String line : console.subList(from, console.size())) {
+                int at = line.indexOf("sync-fanout invocation: records=");
+                if (at >= 0) {
+                    seen += Integer.parseInt(line.substring(at + "sync-fanout invocation: records=".length()).split(" ")[0]);
+                }
+            }
+            if (seen >= records) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "summaries counted " + seen + " of " + records + " records");
+            Thread.sleep(200);
+        }
+    }
+
+    private static Message awaitDeadLetter(SqsClient sqs, String url, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages();
+            if (!messages.isEmpty()) {
+                return messages.get(0);
+            }
+        }
+        throw new AssertionError("nothing reached " + url + " in " + limit);
+    }
+
+    private static List<String> bodies(Path sample) throws IOException {
+        List<String> bodies = new ArrayList<>();
+        for (JsonNode record : JSON.readTree(Files.readString(sample)).path("Records")) {
+            bodies.add(record.path("body").asText());
+        }
+        return bodies;
+    }
+
+    private static Process start(List<String> command, List<String> lines) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        process.getOutputStream().close(); // no one at the keyboard
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return process;
+    }
+
+    /** Maven, dev mode's JVM and the queue's: all of them, so that none keeps a port for the next test. */
+    private static void stop(Process dev) throws InterruptedException {
+        List<ProcessHandle> all = new ArrayList<>(dev.descendants().toList());
+        dev.destroy();
+        dev.waitFor(20, TimeUnit.SECONDS);
+        for (ProcessHandle left : all) {
+            left.destroyForcibly();
+        }
+        dev.destroyForcibly();
+    }
+
+    private static void awaitLine(List<String> lines, String text, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (lines.stream().noneMatch(line -> line.contains(text))) {
+            assertTrue(System.nanoTime() < deadline, "no line with '" + text + "' in:\n" + String.join("\n", lines));
+            Thread.sleep(100);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
