@@ -57,8 +57,10 @@ public final class DevQueue {
             send(Path.of(args[1]));
         } else if (args.length == 2 && args[0].equals("beside")) {
             if (underDevMode(args[1])) {
-                besideDevMode();
+                startBeside(ProcessHandle.current().parent().orElseThrow());
             }
+        } else if (args.length == 2 && args[0].equals("serve-beside")) {
+            serveBeside(ProcessHandle.of(Long.parseLong(args[1])).orElse(null));
         } else {
             serve(false);
         }
@@ -78,11 +80,29 @@ public final class DevQueue {
     }
 
     /**
-     * Started by Maven inside {@code quarkus:dev}: ends with the Maven that started it, even one killed
-     * outright, and yields to a queue already on its port (dev mode reruns its executions when pom.xml changes).
+     * Maven waits for the execution's JVM, so the queue gets one of its own, with the same classpath and
+     * properties, writing to the same console; this one returns at once.
      */
-    private static void besideDevMode() throws Exception {
-        ProcessHandle.current().parent().ifPresent(maven -> maven.onExit().thenRun(() -> System.exit(0)));
+    private static void startBeside(ProcessHandle maven) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String property : List.of("dev.queue.port", "dev.function.port", "org.jboss.logging.provider", "java.util.logging.config.file")) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), DevQueue.class.getName(), "serve-beside", Long.toString(maven.pid())));
+        new ProcessBuilder(command).inheritIO().start();
+    }
+
+    /**
+     * Beside {@code quarkus:dev}: ends with the Maven that started it, even one killed outright, and yields to a
+     * queue already on its port (dev mode reruns its executions when pom.xml changes).
+     */
+    private static void serveBeside(ProcessHandle maven) throws Exception {
+        if (maven == null || !maven.isAlive()) {
+            return;
+        }
+        maven.onExit().thenRun(() -> System.exit(0));
         if (!portFree(PORT)) {
             LOG.warnf("port %d is taken, by the dev queue of a dev mode already running or by another program: "
                     + "this dev mode uses what answers there (another port: -Ddev.queue.port=...)", PORT);
