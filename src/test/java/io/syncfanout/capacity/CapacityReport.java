@@ -27,13 +27,21 @@ public final class CapacityReport {
     static final Path CHART = Path.of("docs/capacity-finale.svg");
     static final String BEGIN = "<!-- figures: written by ./capacity --report; edit the prose around them -->";
     static final String END = "<!-- end of figures -->";
+    static final String BILL_BEGIN = "<!-- the bill: written by ./capacity --report; edit the prose around it -->";
+    static final String BILL_END = "<!-- end of the bill -->";
+    static final String LEVERS_BEGIN = "<!-- the levers: written by ./capacity --report; edit the prose around them -->";
+    static final String LEVERS_END = "<!-- end of the levers -->";
     static final String USAGE = """
             usage: ./capacity [--load steady:RATE[:SECONDS] | finale[:BASELINE:BURST] | curve:FILE.csv]
                               [--users N] [--updates-per-user K] [--span S] [--message-bytes B] [--busiest-rate R]
                               [--build native|jvm] [--memory MB] [--batch N] [--window S] [--max-concurrency N|none]
                               [--pollers MIN:MAX] [--fifo] [--timeout S] [--account-concurrency N] [--every S]
                    ./capacity --outages   PubNub down for 10 minutes, 1 and 4 hours, both designs, on infra/'s defaults
+                   ./capacity --bill      a million updates, line by line, beside a naive function's; where transactions come
+                                          from; lanes by freshness and Signals; the producers' sends
                    ./capacity --report
+            PubNub (any run): [--devices N] [--retention-days D] [--price-replicated $] [--price-edge $] [--price-signal $]
+                              [--price-storage-gb $]; list prices, 2 devices online a user and 7 days' retention by default.
             Defaults: the finale, on infra/'s defaults (native, 512 MB, batch 1,000, window 1 s, maximum_concurrency 100,
             timeout 30 s); per-instance figures from docs/benchmarks/capacity.json (./bench --capacity).""";
 
@@ -55,6 +63,16 @@ public final class CapacityReport {
             report(measured);
             return;
         }
+        if (args.length >= 1 && args[0].equals("--bill")) {
+            try {
+                System.out.print(bill(new BillReport(new Scenarios(measured), prices(options(args, 1)))));
+            } catch (IllegalArgumentException e) {
+                System.err.println("capacity: " + e.getMessage());
+                System.err.println(USAGE);
+                System.exit(2);
+            }
+            return;
+        }
         try {
             single(measured, args);
         } catch (IllegalArgumentException e) {
@@ -74,7 +92,8 @@ public final class CapacityReport {
             switch (args[i]) {
                 case "--fifo" -> fifo = true;
                 case "--load", "--users", "--updates-per-user", "--span", "--message-bytes", "--busiest-rate", "--build", "--memory", "--batch",
-                        "--window", "--max-concurrency", "--pollers", "--timeout", "--account-concurrency", "--every" -> {
+                        "--window", "--max-concurrency", "--pollers", "--timeout", "--account-concurrency", "--every", "--devices", "--retention-days",
+                        "--price-replicated", "--price-edge", "--price-signal", "--price-storage-gb" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(args[i] + " needs a value");
                     }
@@ -113,7 +132,42 @@ public final class CapacityReport {
                         s.oldestAgeSeconds(), s.concurrency(), s.publishes(), s.busiestChannelRate(), s.busiestChannelUnbatched(), cost);
             }
         }
-        System.out.println(summary(r));
+        System.out.println(summary(r, prices(o)));
+    }
+
+    static final List<String> PRICE_OPTIONS = List.of("--devices", "--retention-days", "--price-replicated", "--price-edge", "--price-signal",
+            "--price-storage-gb");
+
+    /** Options of the form --name value, from {@code from}; only PubNub's. */
+    static Map<String, String> options(String[] args, int from) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = from; i < args.length; i++) {
+            if (!PRICE_OPTIONS.contains(args[i]) || i + 1 >= args.length) {
+                throw new IllegalArgumentException(PRICE_OPTIONS.contains(args[i]) ? args[i] + " needs a value" : "unknown option " + args[i]);
+            }
+            o.put(args[i], args[++i]);
+        }
+        return o;
+    }
+
+    /** PubNub's list prices, each replaced where an option gives your contract's. */
+    static PubNubPrices prices(Map<String, String> o) {
+        PubNubPrices list = PubNubPrices.LIST;
+        return new PubNubPrices(number(o, "--price-replicated", list.replicated()), number(o, "--price-edge", list.edge()),
+                number(o, "--price-signal", list.signal()), number(o, "--price-storage-gb", list.storageGbMonth()),
+                number(o, "--devices", list.devicesOnline()), number(o, "--retention-days", list.retentionDays()));
+    }
+
+    private static double number(Map<String, String> o, String name, double otherwise) {
+        return o.containsKey(name) ? Double.parseDouble(o.get(name)) : otherwise;
+    }
+
+    /** Everything {@code --bill} prints. */
+    static String bill(BillReport bill) {
+        return "A million updates (steady, a viewer's 10 updates in 100 s, 250 bytes each; infra/'s defaults without maximum_concurrency):\n\n"
+                + bill.headline() + "\nWhere PubNub's transactions come from:\n\n" + bill.sweeps()
+                + "Lanes by freshness, and Signals (positions are 90% of updates):\n\n" + bill.lanesTable()
+                + "\nThe producers' sends (standard queue):\n\n" + bill.producersTable();
     }
 
     static Load load(String spec, Map<String, String> o) throws IOException {
@@ -152,8 +206,9 @@ public final class CapacityReport {
                 Double.parseDouble(o.getOrDefault("--busiest-rate", Double.toString(base.busiestUserRate()))));
     }
 
-    static String summary(Result r) {
+    static String summary(Result r, PubNubPrices prices) {
         Cost c = r.cost();
+        WholeBill.Run pubnub = WholeBill.Run.of(r, prices);
         String age = r.load().isSteady() ? String.format(Locale.ROOT, "oldest message p99 %.1f s past the ramp, %.1f s overall, max %.1f s",
                 r.steadyP99Age(), r.p99Age(), r.maxAge()) : String.format(Locale.ROOT, "oldest message p99 %.1f s, max %.1f s", r.p99Age(), r.maxAge());
         return String.format(Locale.ROOT, "updates %,.0f; %s at %,.0f s; peak backlog %,.0f; %s; peak concurrency %.0f%n", r.totalUpdates(),
@@ -162,9 +217,12 @@ public final class CapacityReport {
                         r.channelRateP99(), r.peakChannelRateUnbatched(), r.mainLimit(),
                         r.timeoutBoundBatch() ? "; the function's timeout bounds its batch" : "")
                 + String.format(Locale.ROOT, "Lambda $%.2f (x86_64) / $%.2f (arm64), %,.0f GB-s incl. %,.0f cold starts; SQS $%.2f (%,.0f receives "
-                        + "and deletes), producers' sends $%.2f; PubNub %,.0f transactions%s", c.lambdaX86(), c.lambdaArm(), c.gbSeconds(),
-                        r.coldStarts(), c.sqs(), c.sqsRequests(), c.sqsSends(), c.pubnubTransactions(),
-                        c.pollerHours() > 0 ? String.format(Locale.ROOT, "; %.1f poller-hours", c.pollerHours()) : "");
+                        + "and deletes), producers' sends $%.2f%s%n", c.lambdaX86(), c.lambdaArm(), c.gbSeconds(),
+                        r.coldStarts(), c.sqs(), c.sqsRequests(), c.sqsSends(),
+                        c.pollerHours() > 0 ? String.format(Locale.ROOT, "; %.1f poller-hours", c.pollerHours()) : "")
+                + String.format(Locale.ROOT, "PubNub $%.2f: publishes $%.2f (%,.0f replicated transactions), deliveries to %s devices $%.2f, "
+                        + "storage for %s days $%.2f", pubnub.total(), pubnub.replicated(), c.pubnubTransactions(), BillReport.trim(prices.devicesOnline()),
+                        pubnub.edge(), BillReport.trim(prices.retentionDays()), pubnub.storage());
     }
 
     // --- the report ---------------------------------------------------------------------------------------
@@ -231,13 +289,13 @@ public final class CapacityReport {
                         r.peakChannelRateUnbatched(), limit, at, r.mainLimitKind().map(l -> l.movedBy).orElse("")));
             }
             md.append("\n| settings | Lambda x86_64 | Lambda arm64 | SQS receives and deletes | producers' SQS sends | PubNub transactions ")
-                    .append("| provisioned mode's event pollers |\n")
-                    .append("|---|---|---|---|---|---|---|\n");
+                    .append("| PubNub at list prices | provisioned mode's event pollers |\n")
+                    .append("|---|---|---|---|---|---|---|---|\n");
             for (Result r : List.of(former, defaults, provisioned, tuned.result())) {
                 Cost c = steady ? r.monthlyAtSteadyRate() : r.cost();
-                md.append(String.format(Locale.ROOT, "| %s%s | $%,.2f | $%,.2f | $%,.2f | $%,.2f | %,.0f | %s |%n", r.settings().describe(),
+                md.append(String.format(Locale.ROOT, "| %s%s | $%,.2f | $%,.2f | $%,.2f | $%,.2f | %,.0f | $%,.0f | %s |%n", r.settings().describe(),
                         steady && !r.keptUp() ? " (falls behind: only what it publishes)" : "", c.lambdaX86(), c.lambdaArm(), c.sqs(), c.sqsSends(),
-                        c.pubnubTransactions(), c.pollerHours() > 0
+                        c.pubnubTransactions(), pubnubDollars(r, steady), c.pollerHours() > 0
                                 ? String.format(Locale.ROOT, "$%,.2f (%,.0f poller-hours)", c.pollers(), c.pollerHours()) : "–"));
             }
             md.append(steady ? "\nCosts are a month's (30 days) at the run's steady rate, from its second half.\n"
@@ -249,17 +307,18 @@ public final class CapacityReport {
 
         md.append("\n### A month at each load, tuned settings\n\n")
                 .append("Each load steady for a month, with the cheapest settings that keep the oldest message under 5 s (p99). ")
-                .append("PubNub's price per transaction is your contract's: multiply.\n\n")
+                .append("PubNub at list prices, two devices online a user and 7 days' retention (its publishes, deliveries and storage; ")
+                .append("see [the whole bill](#the-whole-bill-per-million-updates)).\n\n")
                 .append("| updates/s | settings | Lambda x86_64 | Lambda arm64 | SQS receives and deletes | producers' SQS sends ")
-                .append("| PubNub transactions | oldest p99 | busiest channel msg/s p99 |\n")
-                .append("|---|---|---|---|---|---|---|---|---|\n");
+                .append("| PubNub transactions | PubNub at list prices | oldest p99 | busiest channel msg/s p99 |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (double rate : List.of(100.0, 1_000.0, 10_000.0, 100_000.0)) {
             Load load = Load.steady(rate, 600);
             Tuned t = tunedByLoad.containsKey(load.name()) ? tunedByLoad.get(load.name()) : scenarios.tuned(load, TriggerSettings.moduleDefaults());
             Cost c = t.result().monthlyAtSteadyRate();
-            md.append(String.format(Locale.ROOT, "| %,.0f | %s%s | $%,.2f | $%,.2f | $%,.2f | $%,.2f | %,.0f | %.1f s | %.1f |%n", rate,
+            md.append(String.format(Locale.ROOT, "| %,.0f | %s%s | $%,.2f | $%,.2f | $%,.2f | $%,.2f | %,.0f | $%,.0f | %.1f s | %.1f |%n", rate,
                     t.result().settings().describe(), t.meetsGoal() ? "" : " (misses 5 s)", c.lambdaX86(), c.lambdaArm(), c.sqs(), c.sqsSends(),
-                    c.pubnubTransactions(), t.result().goalAge(),
+                    c.pubnubTransactions(), pubnubDollars(t.result(), true), t.result().goalAge(),
                     t.result().channelRateP99()));
         }
 
@@ -283,15 +342,41 @@ public final class CapacityReport {
                 .append(outages(InstanceCapacity.of(measured, TriggerSettings.moduleDefaults().build(), TriggerSettings.moduleDefaults().memoryMb())));
         md.append("\n![The finale: backlog and oldest message by second, former defaults, defaults, provisioned mode](capacity-finale.svg)\n\n").append(END);
 
+        BillReport bill = new BillReport(scenarios, PubNubPrices.LIST);
         String doc = Files.readString(DOC);
-        int begin = doc.indexOf(BEGIN);
-        int end = doc.indexOf(END);
-        if (begin < 0 || end < begin) {
-            throw new IllegalStateException(DOC + " has lost its figure markers: " + BEGIN + " … " + END);
-        }
-        Files.writeString(DOC, doc.substring(0, begin) + md + doc.substring(end + END.length()));
+        doc = between(doc, BEGIN, END, md.toString());
+        doc = between(doc, BILL_BEGIN, BILL_END, BILL_BEGIN + "\n\n" + bill.headline() + "\n" + BILL_END);
+        doc = between(doc, LEVERS_BEGIN, LEVERS_END, LEVERS_BEGIN + "\n\n" + levers(bill) + LEVERS_END);
+        Files.writeString(DOC, doc);
         Files.writeString(CHART, FinaleChart.svg(chart));
         System.out.println("capacity: wrote the figures in " + DOC + " and " + CHART);
+    }
+
+    /** PubNub's dollars at list prices: a month's at a steady load's rate, or a whole event's. */
+    static double pubnubDollars(Result r, boolean steady) {
+        if (!steady) {
+            return WholeBill.Run.of(r, PubNubPrices.LIST).total();
+        }
+        double rate = r.load().perSecond()[r.load().perSecond().length - 1];
+        return WholeBill.of("", r, PubNubPrices.LIST, false).pubnub() * rate * Prices.MONTH_SECONDS / WholeBill.MILLION;
+    }
+
+    /** {@code doc} with what lies from {@code begin} to {@code end}, both included, replaced by {@code content}. */
+    static String between(String doc, String begin, String end, String content) {
+        int from = doc.indexOf(begin);
+        int to = doc.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalStateException(DOC + " has lost its markers: " + begin + " … " + end);
+        }
+        return doc.substring(0, from) + content + doc.substring(to + end.length());
+    }
+
+    /** The levers on PubNub's transactions, as docs/capacity.md carries them. */
+    static String levers(BillReport bill) {
+        return "#### The window, the batch, the load and a viewer's rate\n\n" + bill.sweeps()
+                + "#### Lanes by freshness, and Signals\n\nPositions are 90% of the updates (a viewer's 10 in 100 s). PubNub and AWS "
+                + "per million updates of both classes together; how long each class waits for its publish, at the 99th percentile.\n\n"
+                + bill.lanesTable() + "\n#### The producers' sends\n\n" + bill.producersTable() + "\n";
     }
 
     /** PubNub down for 10 minutes, 1 and 4 hours at 1,000 and 10,000 updates a second: both designs side by side. */
