@@ -86,6 +86,15 @@ locals {
     SYNC_REDELIVERY_MAX_RECEIVE_COUNT = tostring(local.max_receive_count)
   }
 
+  # The positions lane (var.positions_lane): its queues' visibility keeps AWS's rule, 6 x the timeout plus
+  # the batching window (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html), and
+  # the retention covers a record's longest stay there as on the source queue.
+  positions_queues             = var.positions_lane == null ? 0 : var.positions_lane.queues
+  positions_visibility_timeout = var.positions_lane == null ? 0 : max(local.visibility_timeout, 6 * local.timeout + var.positions_lane.batching_window_seconds)
+  positions_queue_arns         = [for i in range(local.positions_queues) : aws_sqs_queue.positions[i].arn]
+  positions_queue_urls         = [for i in range(local.positions_queues) : aws_sqs_queue.positions[i].id]
+  positions_longest_stay       = var.redelivery.park_limit_seconds + min(var.redelivery.max_delay_seconds, 900) + local.max_receive_count * local.positions_visibility_timeout
+
   # Funqy's handler with the request id in the log context; unused by the native (provided) runtime.
   jvm_handler = "io.syncfanout.lambda.RequestIdStreamHandler::handleRequest"
 }
@@ -154,11 +163,38 @@ resource "aws_sqs_queue" "source" {
   tags = var.tags
 }
 
+# The positions lane: as the source queue, with the visibility its window needs; the same dead-letter queue.
+resource "aws_sqs_queue" "positions" {
+  count                      = local.positions_queues
+  name                       = "${var.name}-positions-${count.index}"
+  visibility_timeout_seconds = local.positions_visibility_timeout
+  message_retention_seconds  = var.message_retention_seconds
+  sqs_managed_sse_enabled    = true
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dead_letter.arn
+    maxReceiveCount     = local.max_receive_count
+  })
+
+  lifecycle {
+    precondition {
+      condition     = !var.fifo
+      error_message = "positions_lane takes standard queues only: on FIFO a household's order would be split over two queues."
+    }
+    precondition {
+      condition     = var.message_retention_seconds >= local.positions_longest_stay
+      error_message = "message_retention_seconds (${var.message_retention_seconds}) is shorter than a position may wait on its queue during a PubNub outage: ${local.positions_longest_stay} s (redelivery.park_limit_seconds, one park's delay, then max_receive_count x the lane's visibility timeout of ${local.positions_visibility_timeout} s). Raise the retention or lower redelivery.park_limit_seconds."
+    }
+  }
+
+  tags = var.tags
+}
+
 resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
   queue_url = aws_sqs_queue.dead_letter.id
   redrive_allow_policy = jsonencode({
     redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.source.arn]
+    sourceQueueArns   = concat([aws_sqs_queue.source.arn], local.positions_queue_arns)
   })
 }
 
@@ -195,6 +231,15 @@ data "aws_iam_policy_document" "function" {
     # on their own queue, or on FIFO delays them in place (docs/operations.md#outages-and-the-dead-letter-queue).
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"]
     resources = [aws_sqs_queue.source.arn]
+  }
+
+  dynamic "statement" {
+    for_each = local.positions_queues > 0 ? [1] : []
+    content {
+      sid       = "ConsumeThePositionsQueues"
+      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"]
+      resources = local.positions_queue_arns
+    }
   }
 
   statement {
@@ -386,6 +431,27 @@ resource "aws_lambda_event_source_mapping" "source" {
   }
 }
 
+# The positions lane's mappings: the same function, large batches over a long window (standard mode).
+resource "aws_lambda_event_source_mapping" "positions" {
+  count                              = local.positions_queues
+  event_source_arn                   = aws_sqs_queue.positions[count.index].arn
+  function_name                      = aws_lambda_alias.live.arn
+  batch_size                         = var.positions_lane.batch_size
+  maximum_batching_window_in_seconds = var.positions_lane.batching_window_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  dynamic "scaling_config" {
+    for_each = local.maximum_concurrency == null ? [] : [local.maximum_concurrency]
+    content {
+      maximum_concurrency = scaling_config.value
+    }
+  }
+
+  metrics_config {
+    metrics = ["EventCount"]
+  }
+}
+
 # --- Alarms --------------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_metric_alarm" "dead_letters" {
@@ -416,6 +482,43 @@ resource "aws_cloudwatch_metric_alarm" "oldest_message" {
   evaluation_periods  = 3
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.oldest_message_age_alarm_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+# A position waits up to the lane's window by design: its alarm allows for it.
+resource "aws_cloudwatch_metric_alarm" "positions_oldest_message" {
+  count               = local.positions_queues
+  alarm_name          = "${var.name}-positions-${count.index}-oldest-message-age"
+  alarm_description   = "The oldest position in ${aws_sqs_queue.positions[count.index].name} is older than ${var.oldest_message_age_alarm_seconds + var.positions_lane.batching_window_seconds} s (the alarm's age plus the lane's window): positions reach devices late. See docs/operations.md#oldest-message-age."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.positions[count.index].name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.oldest_message_age_alarm_seconds + var.positions_lane.batching_window_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "positions_in_flight" {
+  count               = local.positions_queues
+  alarm_name          = "${var.name}-positions-${count.index}-in-flight"
+  alarm_description   = "More than ${var.in_flight_alarm_threshold} messages of ${aws_sqs_queue.positions[count.index].name} are in flight: at about 120,000 SQS stops handing out its messages and the queue stalls. See docs/operations.md#in-flight."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesNotVisible"
+  dimensions          = { QueueName = aws_sqs_queue.positions[count.index].name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 2
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.in_flight_alarm_threshold
   treat_missing_data  = "notBreaching"
   alarm_actions       = var.alarm_actions
   ok_actions          = var.alarm_actions

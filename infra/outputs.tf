@@ -8,6 +8,16 @@ output "queue_arn" {
   value       = aws_sqs_queue.source.arn
 }
 
+output "positions_queue_urls" {
+  description = "URLs of the positions lane's queues, in the order producers index them (hash of user_id modulo their number); empty without positions_lane."
+  value       = local.positions_queue_urls
+}
+
+output "positions_queue_arns" {
+  description = "ARNs of the positions lane's queues, in the same order."
+  value       = local.positions_queue_arns
+}
+
 output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue (see docs/operations.md to redrive it)."
   value       = aws_sqs_queue.dead_letter.id

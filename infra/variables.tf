@@ -239,6 +239,40 @@ variable "provisioned_pollers" {
   }
 }
 
+# --- A second lane for playing positions (optional) ---------------------------------------------------
+
+variable "positions_lane" {
+  description = <<-EOT
+    A second lane for playing positions (docs/capacity.md#where-pubnubs-transactions-come-from): standard queues
+    that producers send a progress_update in state Playing to, for a title the device already reported (every
+    other update stays on the source queue), polled by the same function in large batches over a long window,
+    so that a viewer's positions share a publish. At 1,000 updates a second (9 in 10 positions) it cuts PubNub's
+    bill by about a fifth and positions reach a viewer's other devices about a minute late; watchlist edits and
+    state changes stay as fresh as before. With queues > 1 producers spread viewers over that many queues by a
+    hash of user_id (docs/deploy.md#a-second-lane-for-playing-positions), which keeps the saving at 10,000 a
+    second. The queues share the source queue's dead-letter queue, receives and retention. Standard queues only.
+    null (the default): no lane.
+      queues: how many positions queues, 1 to 20 (default 1)
+      batch_size: up to 10,000 (default 10,000)
+      batching_window_seconds: 1 to 300 (default 60)
+  EOT
+  type = object({
+    queues                  = optional(number, 1)
+    batch_size              = optional(number, 10000)
+    batching_window_seconds = optional(number, 60)
+  })
+  default = null
+
+  validation {
+    condition = var.positions_lane == null || (
+      try(var.positions_lane.queues >= 1 && var.positions_lane.queues <= 20 && floor(var.positions_lane.queues) == var.positions_lane.queues, false) &&
+      try(var.positions_lane.batch_size >= 1 && var.positions_lane.batch_size <= 10000, false) &&
+      try(var.positions_lane.batching_window_seconds >= 1 && var.positions_lane.batching_window_seconds <= 300, false)
+    )
+    error_message = "positions_lane: queues must be a whole number from 1 to 20, batch_size 1 to 10000 and batching_window_seconds 1 to 300 (AWS: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html)."
+  }
+}
+
 # --- Lambda Managed Instances (optional, JVM build only) ----------------------------------------------
 
 variable "managed_instances" {

@@ -518,7 +518,72 @@ run "provisioned_mode_defaults" {
   }
 }
 
+run "no_positions_lane_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_sqs_queue.positions) == 0 && length(aws_lambda_event_source_mapping.positions) == 0
+    error_message = "The positions lane is off by default."
+  }
+}
+
+run "positions_lane_over_two_queues" {
+  command = plan
+
+  variables {
+    positions_lane = { queues = 2 }
+  }
+
+  assert {
+    condition     = length(aws_sqs_queue.positions) == 2 && aws_sqs_queue.positions[1].name == "sync-fanout-positions-1"
+    error_message = "positions_lane = { queues = 2 } makes sync-fanout-positions-0 and -1."
+  }
+  assert {
+    condition     = alltrue([for m in aws_lambda_event_source_mapping.positions : m.batch_size == 10000 && m.maximum_batching_window_in_seconds == 60 && contains(m.function_response_types, "ReportBatchItemFailures")])
+    error_message = "Each positions queue is polled in batches of up to 10,000 within 60 s, with partial batch responses."
+  }
+  assert {
+    condition     = aws_sqs_queue.positions[0].visibility_timeout_seconds == 6 * 30 + 60
+    error_message = "A positions queue's visibility is 6 x the timeout plus its window (AWS's rule): 240 s."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.positions_oldest_message[0].threshold == var.oldest_message_age_alarm_seconds + 60
+    error_message = "A position's age alarm allows for the lane's window."
+  }
+}
+
 # --- What AWS would refuse at apply is refused at plan ---------------------------------------------------
+
+run "positions_lane_on_fifo_is_refused" {
+  command = plan
+
+  variables {
+    fifo           = true
+    positions_lane = {}
+  }
+
+  expect_failures = [aws_sqs_queue.positions]
+}
+
+run "positions_lane_of_21_queues_is_refused" {
+  command = plan
+
+  variables {
+    positions_lane = { queues = 21 }
+  }
+
+  expect_failures = [var.positions_lane]
+}
+
+run "positions_lane_window_beyond_300_s_is_refused" {
+  command = plan
+
+  variables {
+    positions_lane = { batching_window_seconds = 301 }
+  }
+
+  expect_failures = [var.positions_lane]
+}
 
 run "fifo_batch_above_10_is_refused" {
   command = plan

@@ -70,6 +70,18 @@ class DevModeIT {
                 String warn = console.stream().filter(line -> line.contains("record " + outageId + " failed: ")).findFirst().orElseThrow();
                 assertTrue(warn.contains("parked on sync-fanout for 60 s"), warn);
 
+                // A playing position on the positions lane's queue: published after its 5 s window.
+                String positionsUrl = "http://127.0.0.1:" + queuePort + "/123456789012/sync-fanout-positions-0";
+                awaitLine(console, "Playing positions' lane (infra/'s positions_lane, its 60 s window 5 s here): " + positionsUrl,
+                        Duration.ofSeconds(5));
+                sqs.sendMessage(b -> b.queueUrl(positionsUrl).messageBody(io.syncfanout.testing.Updates.progress("u2", "film-3",
+                        io.syncfanout.testing.Updates.hlc(1_796_000_000_000L, 0), 4242)));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!published(standIn, "user.u2.sync", "\"position_seconds\":4242")) {
+                    assertTrue(System.nanoTime() < deadline, "the position sent to the positions lane was not published");
+                    Thread.sleep(200);
+                }
+
                 // A sample's 300 updates: the console gains the function's summaries and WARNs, not a line per request.
                 List<String> bodies = bodies(Path.of("samples/standard-many-users.json"));
                 int beforeSample = console.size();

@@ -47,6 +47,12 @@ public final class DevQueue {
      * (application.properties), so the visibility timeout stays twice an invocation's longest.
      */
     static final QueueSettings DEV = new QueueSettings("sync-fanout", false, Duration.ofSeconds(10), Duration.ofSeconds(20), 2);
+    /**
+     * infra/'s positions_lane with one queue, its 60 s window shortened to 5 s so that a person sees a position
+     * published, its visibility by the same rule as the source queue's (plus the window).
+     */
+    static final QueueSettings DEV_POSITIONS = new QueueSettings("sync-fanout-positions-0", false, Duration.ofSeconds(10), Duration.ofSeconds(25), 2);
+    static final Duration DEV_POSITIONS_WINDOW = Duration.ofSeconds(5);
 
     /** A complete, valid update: what the banner's command sends. */
     static final String SAMPLE_BODY = "{\"user_id\":\"u1\",\"type\":\"watchlist_update\",\"device_id\":\"phone\",\"timestamp\":117702656000000001,"
@@ -117,9 +123,12 @@ public final class DevQueue {
         try (LocalQueue queue = LocalQueue.start(PORT)) {
             QueueSettings settings = DEV;
             LocalQueue.Queues queues = queue.create(settings);
+            LocalQueue.Queues positions = queue.createBeside(queues, DEV_POSITIONS);
             EventSourceMapping.Function devMode = event -> invoke(http, event);
             try (EventSourceMapping mapping = EventSourceMapping.start(queue.sqs(), queues,
-                    new EventSourceMapping.Settings(1_000, Duration.ofSeconds(1)), List.of(devMode))) {
+                    new EventSourceMapping.Settings(1_000, Duration.ofSeconds(1)), List.of(devMode));
+                    EventSourceMapping positionsMapping = EventSourceMapping.start(queue.sqs(), positions,
+                            new EventSourceMapping.Settings(10_000, DEV_POSITIONS_WINDOW), List.of(devMode))) {
                 if (afterDevMode) {
                     while (!answers(FUNCTION)) {
                         Thread.sleep(500);
@@ -129,10 +138,11 @@ public final class DevQueue {
                 LOG.infof("%nlocal SQS on %s: %s (dead-letter queue %s; visibility %d s, %d receives: poison is dead-lettered "
                         + "within a minute), polled as Lambda polls it (batches of up to 1,000, a 1 s window) into the function at %s%nSend an update (the AWS CLI wants a region and credentials; any will do here):%n"
                         + "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws --region %s --endpoint-url %s sqs send-message "
-                        + "--queue-url %s --message-body '%s'%nor a sample's bodies:%n  ./dev send samples/standard-many-users.json%n",
+                        + "--queue-url %s --message-body '%s'%nor a sample's bodies:%n  ./dev send samples/standard-many-users.json%n"
+                        + "Playing positions' lane (infra/'s positions_lane, its 60 s window %d s here): %s%n",
                         queue.endpoint(), queues.sourceUrl(), queues.deadLetterUrl(), settings.visibilityTimeout().toSeconds(),
                         settings.maxReceiveCount(), FUNCTION, LocalQueue.REGION, queue.endpoint(),
-                        queues.sourceUrl(), SAMPLE_BODY);
+                        queues.sourceUrl(), SAMPLE_BODY, DEV_POSITIONS_WINDOW.toSeconds(), positions.sourceUrl());
                 Thread.currentThread().join(); // until dev mode stops
             }
         }

@@ -78,6 +78,19 @@ public final class LocalQueue implements AutoCloseable {
         return new Queues(settings, sourceUrl, arn(sourceUrl), dlqUrl, dlqArn);
     }
 
+    /**
+     * A second source queue beside {@code lane}'s, redriving to the same dead-letter queue, as infra/'s
+     * positions_lane makes its queues (standard queues only).
+     */
+    public Queues createBeside(Queues lane, QueueSettings settings) {
+        Map<QueueAttributeName, String> source = new java.util.HashMap<>();
+        source.put(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(settings.visibilityTimeout().toSeconds()));
+        source.put(QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + lane.deadLetterArn() + "\",\"maxReceiveCount\":" + settings.maxReceiveCount() + "}");
+        String sourceUrl = sqs.createQueue(b -> b.queueName(settings.sourceName()).attributes(source)).queueUrl();
+        return new Queues(settings, sourceUrl, arn(sourceUrl), lane.deadLetterUrl(), lane.deadLetterArn());
+    }
+
     private String arn(String queueUrl) {
         return sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);

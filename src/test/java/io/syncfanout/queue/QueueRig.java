@@ -33,6 +33,14 @@ public final class QueueRig implements AutoCloseable {
     private final Map<String, String> sent = new LinkedHashMap<>();
     /** Between the function and the queue: a region's round trip, where a test asks for one. */
     private final io.syncfanout.testing.TcpFront region;
+    private final Path functionZip;
+    private final Path work;
+    private final Map<String, String> env;
+    private final List<Lane> lanes = new ArrayList<>();
+
+    /** A second queue polled into the same function by a mapping of its own, with environments of its own (infra/'s positions_lane). */
+    public record Lane(LocalQueue.Queues queues, EventSourceMapping mapping, List<LocalFunction> functions) {
+    }
 
     private QueueRig(Path functionZip, Path work, QueueSettings settings, EventSourceMapping.Settings mappingSettings, int environments,
             Map<String, String> environment, FaultInjector faults, Duration sqsRoundTrip) throws Exception {
@@ -41,7 +49,9 @@ public final class QueueRig implements AutoCloseable {
         pubnub.start();
         queue = LocalQueue.start();
         queues = queue.create(settings);
-        Map<String, String> env = new HashMap<>(PubNubStandIn.functionEnvironment(pubnub));
+        this.functionZip = functionZip;
+        this.work = work;
+        env = new HashMap<>(PubNubStandIn.functionEnvironment(pubnub));
         env.putAll(functionEnvironment(queue));
         region = sqsRoundTrip.isZero() ? null : new io.syncfanout.testing.TcpFront(queue.endpoint().getPort()).latency(sqsRoundTrip);
         if (region != null) {
@@ -81,6 +91,32 @@ public final class QueueRig implements AutoCloseable {
 
     public LocalQueue queue() {
         return queue;
+    }
+
+    /** A second queue beside the first, sharing its dead-letter queue, polled by a mapping of its own into the same function. */
+    public Lane addLane(QueueSettings settings, EventSourceMapping.Settings mappingSettings, int environments) throws Exception {
+        LocalQueue.Queues laneQueues = queue.createBeside(queues, settings);
+        List<LocalFunction> laneFunctions = new ArrayList<>();
+        for (int i = 0; i < environments; i++) {
+            laneFunctions.add(LocalFunction.start(functionZip, work.resolve(settings.name() + "-env-" + i), env, settings.functionTimeout()));
+        }
+        Lane lane = new Lane(laneQueues, EventSourceMapping.start(queue.sqs(), laneQueues, mappingSettings, laneFunctions), laneFunctions);
+        lanes.add(lane);
+        return lane;
+    }
+
+    /** Sends bodies to a lane's queue as a producer does. Returns their messageIds. */
+    public List<String> send(Lane lane, List<String> bodies) {
+        Map<String, String> ids = queue.send(lane.queues(), bodies, null);
+        synchronized (sent) {
+            sent.putAll(ids);
+        }
+        return new ArrayList<>(ids.keySet());
+    }
+
+    /** Waits until a lane's records were all deleted or dead-lettered. */
+    public void awaitDrained(Lane lane, Duration limit) throws InterruptedException {
+        queue.awaitDrained(lane.queues(), lane.mapping(), limit);
     }
 
     /** What a function needs to reach the local queue: the SDKs' endpoint override and credentials of any kind. */
@@ -144,11 +180,18 @@ public final class QueueRig implements AutoCloseable {
     public List<String> functionOutput() {
         List<String> lines = new ArrayList<>();
         functions.forEach(f -> lines.addAll(f.output()));
+        lanes.forEach(lane -> lane.functions().forEach(f -> lines.addAll(f.output())));
         return lines;
     }
 
     @Override
     public void close() throws Exception {
+        for (Lane lane : lanes) {
+            lane.mapping().close();
+            for (LocalFunction function : lane.functions()) {
+                function.close();
+            }
+        }
         mapping.close();
         for (LocalFunction function : functions) {
             function.close();
