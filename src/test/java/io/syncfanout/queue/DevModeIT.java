@@ -1,17 +1,14 @@
 package io.syncfanout.queue;
 
+import static io.syncfanout.testing.ConsoleLines.awaitLine;
+import static io.syncfanout.testing.ConsoleLines.freePort;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.syncfanout.testing.ConsoleLines;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -44,9 +42,9 @@ class DevModeIT {
         int queuePort = freePort();
         int standIn = freePort();
         List<String> console = new CopyOnWriteArrayList<>();
-        Process dev = start(List.of("./mvnw", "-B", "quarkus:dev", "-Ddebug=false", "-Dquarkus.analytics.disabled=true",
+        Process dev = ConsoleLines.start(new ProcessBuilder(List.of("./mvnw", "-B", "quarkus:dev", "-Ddebug=false", "-Dquarkus.analytics.disabled=true",
                 "-Dquarkus.lambda.mock-event-server.dev-port=" + function, "-Ddev.queue.port=" + queuePort,
-                "-D%dev.quarkus.wiremock.devservices.port=" + standIn, "-D%dev.pubnub.origin=http://127.0.0.1:" + standIn), console);
+                "-D%dev.quarkus.wiremock.devservices.port=" + standIn, "-D%dev.pubnub.origin=http://127.0.0.1:" + standIn)), console);
         try {
             String queueUrl = "http://127.0.0.1:" + queuePort + "/123456789012/sync-fanout";
             // Maven, the build's executions and dev mode's start: minutes on a busy machine, seconds on a laptop.
@@ -83,17 +81,9 @@ class DevModeIT {
                 }
 
                 // A sample's 300 updates: the console gains the function's summaries and WARNs, not a line per request.
-                List<String> bodies = bodies(Path.of("samples/standard-many-users.json"));
+                List<String> bodies = DevQueue.bodies(Path.of("samples/standard-many-users.json"));
                 int beforeSample = console.size();
-                for (int from = 0; from < bodies.size(); from += 10) {
-                    List<String> chunk = bodies.subList(from, Math.min(bodies.size(), from + 10));
-                    var entries = new ArrayList<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry>();
-                    for (int i = 0; i < chunk.size(); i++) {
-                        entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("e" + i)
-                                .messageBody(chunk.get(i)).build());
-                    }
-                    sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-                }
+                DevQueue.sendAll(sqs, queueUrl, bodies);
                 awaitSummedRecords(console, beforeSample, bodies.size(), Duration.ofSeconds(60));
                 int added = console.size() - beforeSample;
                 assertTrue(added <= 200, "300 updates added " + added + " console lines:\n"
@@ -157,31 +147,6 @@ class DevModeIT {
         throw new AssertionError("nothing reached " + url + " in " + limit);
     }
 
-    private static List<String> bodies(Path sample) throws IOException {
-        List<String> bodies = new ArrayList<>();
-        for (JsonNode record : JSON.readTree(Files.readString(sample)).path("Records")) {
-            bodies.add(record.path("body").asText());
-        }
-        return bodies;
-    }
-
-    private static Process start(List<String> command, List<String> lines) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        process.getOutputStream().close(); // no one at the keyboard
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // the process is gone
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return process;
-    }
-
     /** Maven, dev mode's JVM and the queue's: all of them, so that none keeps a port for the next test. */
     private static void stop(Process dev) throws InterruptedException {
         List<ProcessHandle> all = new ArrayList<>(dev.descendants().toList());
@@ -191,19 +156,5 @@ class DevModeIT {
             left.destroyForcibly();
         }
         dev.destroyForcibly();
-    }
-
-    private static void awaitLine(List<String> lines, String text, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (lines.stream().noneMatch(line -> line.contains(text))) {
-            assertTrue(System.nanoTime() < deadline, "no line with '" + text + "' in:\n" + String.join("\n", lines));
-            Thread.sleep(100);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

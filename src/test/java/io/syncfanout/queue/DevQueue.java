@@ -187,23 +187,34 @@ public final class DevQueue {
 
     /** The bodies of a sample event, sent to the dev queue as producers would. */
     private static void send(Path sample) throws IOException {
+        List<String> bodies = bodies(sample);
+        URI endpoint = URI.create("http://127.0.0.1:" + PORT);
+        try (var sqs = LocalQueue.client(endpoint)) {
+            String url = sqs.getQueueUrl(b -> b.queueName("sync-fanout")).queueUrl();
+            sendAll(sqs, url, bodies);
+            LOG.infof("sent %d messages from %s to %s", bodies.size(), sample, url);
+        }
+    }
+
+    /** A sample event's record bodies, in order. */
+    static List<String> bodies(Path sample) throws IOException {
         List<String> bodies = new ArrayList<>();
         for (JsonNode record : JSON.readTree(Files.readString(sample)).path("Records")) {
             bodies.add(record.path("body").asText());
         }
-        URI endpoint = URI.create("http://127.0.0.1:" + PORT);
-        try (var sqs = LocalQueue.client(endpoint)) {
-            String url = sqs.getQueueUrl(b -> b.queueName("sync-fanout")).queueUrl();
-            for (int from = 0; from < bodies.size(); from += 10) {
-                List<String> chunk = bodies.subList(from, Math.min(bodies.size(), from + 10));
-                var entries = new ArrayList<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry>();
-                for (int i = 0; i < chunk.size(); i++) {
-                    entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("e" + i)
-                            .messageBody(chunk.get(i)).build());
-                }
-                sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries));
+        return bodies;
+    }
+
+    /** Sends bodies as producers should: ten to a SendMessageBatch. */
+    static void sendAll(software.amazon.awssdk.services.sqs.SqsClient sqs, String url, List<String> bodies) {
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<String> chunk = bodies.subList(from, Math.min(bodies.size(), from + 10));
+            var entries = new ArrayList<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry>();
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("e" + i)
+                        .messageBody(chunk.get(i)).build());
             }
-            LOG.infof("sent %d messages from %s to %s", bodies.size(), sample, url);
+            sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries));
         }
     }
 }

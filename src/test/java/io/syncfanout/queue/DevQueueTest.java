@@ -1,13 +1,11 @@
 package io.syncfanout.queue;
 
+import static io.syncfanout.testing.ConsoleLines.awaitLine;
+import static io.syncfanout.testing.ConsoleLines.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.syncfanout.record.RecordReader;
 import io.syncfanout.record.SqsRecord;
 import io.syncfanout.record.SyncItem;
+import io.syncfanout.testing.ConsoleLines;
 
 /**
  * What {@code ./dev} prints to a person, read as a person reads it: the tools run as the script runs them, in
@@ -89,39 +88,12 @@ class DevQueueTest {
         command.addAll(properties);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DevQueue.class.getName()));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        Process process = builder.start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // the process is gone
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return process;
-    }
-
-    private static void awaitLine(List<String> lines, String text, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (lines.stream().noneMatch(line -> line.contains(text))) {
-            assertTrue(System.nanoTime() < deadline, "no line with '" + text + "' in:\n" + String.join("\n", lines));
-            Thread.sleep(50);
-        }
+        return ConsoleLines.start(new ProcessBuilder(command), lines);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

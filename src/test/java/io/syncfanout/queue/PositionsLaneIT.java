@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.syncfanout.subscriber.Delivered;
 import io.syncfanout.subscriber.Expected;
+import io.syncfanout.testing.Published;
 import io.syncfanout.testing.Updates;
 
 /**
@@ -95,16 +95,16 @@ class PositionsLaneIT {
         // And the pause did not wait for them: PubNub had it before the positions sent earlier, which then arrived
         // older than it, so the order devices keep (amendment 19) left it in place.
         int overtaken = 0;
-        List<Delivered> delivered = Delivered.from(rig.pubnub());
+        List<Published> published = Published.all(rig.pubnub());
         for (int v = 0; v < VIEWERS; v++) {
             String channel = "user." + viewer(v) + ".sync";
             int pause = -1;
             int lastPosition = -1;
-            for (int i = 0; i < delivered.size(); i++) {
-                if (!delivered.get(i).channel().equals(channel)) {
+            for (int i = 0; i < published.size(); i++) {
+                if (!published.get(i).channel().equals(channel)) {
                     continue;
                 }
-                for (JsonNode item : items(delivered.get(i).message())) {
+                for (JsonNode item : published.get(i).items()) {
                     if ("Paused".equals(item.path("state").asText())) {
                         pause = i;
                     } else if (item.path("position_seconds").asLong() > 0) {
@@ -123,16 +123,6 @@ class PositionsLaneIT {
 
     private static String viewer(int v) {
         return "viewer-" + v;
-    }
-
-    private static List<JsonNode> items(JsonNode message) {
-        List<JsonNode> items = new ArrayList<>();
-        if ("batch".equals(message.path("type").asText())) {
-            message.path("messages").forEach(items::add);
-        } else {
-            items.add(message);
-        }
-        return items;
     }
 
     /** A figure of the summary lines, summed over them. */
