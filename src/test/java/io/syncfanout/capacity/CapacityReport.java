@@ -25,6 +25,7 @@ public final class CapacityReport {
     static final Path BENCH = Path.of("docs/benchmarks/capacity.json");
     static final Path DOC = Path.of("docs/capacity.md");
     static final Path CHART = Path.of("docs/capacity-finale.svg");
+    static final Path LEVERS_CHART = Path.of("docs/capacity-levers.svg");
     static final String BEGIN = "<!-- figures: written by ./capacity --report; edit the prose around them -->";
     static final String END = "<!-- end of figures -->";
     static final String BILL_BEGIN = "<!-- the bill: written by ./capacity --report; edit the prose around it -->";
@@ -346,10 +347,12 @@ public final class CapacityReport {
         String doc = Files.readString(DOC);
         doc = between(doc, BEGIN, END, md.toString());
         doc = between(doc, BILL_BEGIN, BILL_END, BILL_BEGIN + "\n\n" + bill.headline() + "\n" + BILL_END);
-        doc = between(doc, LEVERS_BEGIN, LEVERS_END, LEVERS_BEGIN + "\n\n" + levers(bill) + LEVERS_END);
+        List<LeversChart.Panel> levers = bill.levers();
+        doc = between(doc, LEVERS_BEGIN, LEVERS_END, LEVERS_BEGIN + "\n\n" + levers(bill, levers) + LEVERS_END);
         Files.writeString(DOC, doc);
+        Files.writeString(LEVERS_CHART, LeversChart.svg(levers));
         Files.writeString(CHART, FinaleChart.svg(chart));
-        System.out.println("capacity: wrote the figures in " + DOC + " and " + CHART);
+        System.out.println("capacity: wrote the figures in " + DOC + ", " + CHART + " and " + LEVERS_CHART);
     }
 
     /** PubNub's dollars at list prices: a month's at a steady load's rate, or a whole event's. */
@@ -372,8 +375,9 @@ public final class CapacityReport {
     }
 
     /** The levers on PubNub's transactions, as docs/capacity.md carries them. */
-    static String levers(BillReport bill) {
-        return "#### The window, the batch, the load and a viewer's rate\n\n" + bill.sweeps()
+    static String levers(BillReport bill, List<LeversChart.Panel> levers) {
+        return "#### The window, the batch, the load and a viewer's rate\n\n![Publishes per update and the oldest update's wait as each "
+                + "lever moves](capacity-levers.svg)\n\n" + BillReport.sweeps(levers)
                 + "#### Lanes by freshness, and Signals\n\nPositions are 90% of the updates (a viewer's 10 in 100 s). PubNub and AWS "
                 + "per million updates of both classes together; how long each class waits for its publish, at the 99th percentile.\n\n"
                 + bill.lanesTable() + "\n#### The producers' sends\n\n" + bill.producersTable() + "\n";

@@ -77,7 +77,7 @@ final class FinaleChart {
         return 10 * magnitude;
     }
 
-    private static String escape(String text) {
+    static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;");
     }
 }
