@@ -32,19 +32,38 @@ public class Generate {
         this.queueArn = "arn:aws:sqs:us-east-1:123456789012:sync-fanout" + (fifo ? ".fifo" : "");
     }
 
+    static final String USAGE = "usage: java samples/Generate.java standard|fifo|invalid|burst [records] [users or groups]";
+
     public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "standard";
-        int a = args.length > 1 ? Integer.parseInt(args[1]) : -1;
-        int b = args.length > 2 ? Integer.parseInt(args[2]) : -1;
+        int a;
+        int b;
+        try {
+            a = args.length > 1 ? Integer.parseInt(args[1]) : -1;
+            b = args.length > 2 ? Integer.parseInt(args[2]) : -1;
+        } catch (NumberFormatException e) {
+            refuse("records, users and groups are whole numbers");
+            return;
+        }
         Generate out = new Generate(kind.equals("fifo"));
         switch (kind) {
             case "standard" -> out.users(a > 0 ? a : 300, b > 0 ? b : 50);
             case "burst" -> out.users(a > 0 ? a : 5000, b > 0 ? b : 500);
             case "fifo" -> out.households(a > 0 ? a : 60, b > 0 ? b : 4);
             case "invalid" -> out.invalid();
-            default -> throw new IllegalArgumentException("kind is standard, fifo, invalid or burst");
+            default -> {
+                refuse("no kind '" + kind + "': standard, fifo, invalid or burst");
+                return;
+            }
         }
         System.out.println(out.json());
+    }
+
+    /** A wrong command line: what was wrong and how to write it, on standard error, and exit status 2. */
+    private static void refuse(String why) {
+        System.err.println("Generate: " + why);
+        System.err.println(USAGE);
+        System.exit(2);
     }
 
     /** Each user watches two titles (progress every few seconds) and edits a watchlist now and then. */

@@ -160,7 +160,14 @@ public final class CapacityReport {
     }
 
     private static double number(Map<String, String> o, String name, double otherwise) {
-        return o.containsKey(name) ? Double.parseDouble(o.get(name)) : otherwise;
+        if (!o.containsKey(name)) {
+            return otherwise;
+        }
+        try {
+            return Double.parseDouble(o.get(name));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " takes a number, not '" + o.get(name) + "'");
+        }
     }
 
     /** Everything {@code --bill} prints. */

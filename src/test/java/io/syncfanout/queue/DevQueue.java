@@ -60,7 +60,9 @@ public final class DevQueue {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("send")) {
-            send(Path.of(args[1]));
+            if (!send(Path.of(args[1]))) {
+                System.exit(1);
+            }
         } else if (args.length == 2 && args[0].equals("beside")) {
             if (underDevMode(args[1])) {
                 startBeside(ProcessHandle.current().parent().orElseThrow());
@@ -185,14 +187,22 @@ public final class DevQueue {
         }
     }
 
-    /** The bodies of a sample event, sent to the dev queue as producers would. */
-    private static void send(Path sample) throws IOException {
+    /** The bodies of a sample event, sent to the dev queue as producers would; false, with the reason logged, if they could not be. */
+    private static boolean send(Path sample) throws IOException {
+        if (!Files.isRegularFile(sample)) {
+            LOG.errorf("no sample %s: samples/ holds some, and java samples/Generate.java makes more", sample);
+            return false;
+        }
         List<String> bodies = bodies(sample);
         URI endpoint = URI.create("http://127.0.0.1:" + PORT);
         try (var sqs = LocalQueue.client(endpoint)) {
             String url = sqs.getQueueUrl(b -> b.queueName("sync-fanout")).queueUrl();
             sendAll(sqs, url, bodies);
             LOG.infof("sent %d messages from %s to %s", bodies.size(), sample, url);
+            return true;
+        } catch (software.amazon.awssdk.core.exception.SdkClientException notThere) {
+            LOG.errorf("nothing was sent: no dev queue answers on %s; start ./mvnw quarkus:dev first", endpoint);
+            return false;
         }
     }
 

@@ -70,6 +70,27 @@ class DevQueueTest {
     }
 
     @Test
+    void sendingWithNoDevQueueOrNoSuchSampleSaysSoInALineAndEndsWithStatusOne() throws Exception {
+        List<String> ports = List.of("-Ddev.queue.port=" + freePort());
+        List<String> noQueue = new CopyOnWriteArrayList<>();
+        Process send = start(ports, List.of("send", "samples/standard-many-users.json"), noQueue);
+        assertTrue(send.waitFor(60, TimeUnit.SECONDS), "./dev send ended");
+        assertEquals(1, send.exitValue());
+        awaitLine(noQueue, "nothing was sent: no dev queue answers on http://127.0.0.1:", Duration.ofSeconds(5));
+        awaitLine(noQueue, "; start ./mvnw quarkus:dev first", Duration.ofSeconds(5));
+
+        List<String> noSample = new CopyOnWriteArrayList<>();
+        Process missing = start(ports, List.of("send", "samples/no-such-sample.json"), noSample);
+        assertTrue(missing.waitFor(60, TimeUnit.SECONDS), "./dev send ended");
+        assertEquals(1, missing.exitValue());
+        awaitLine(noSample, "no sample samples/no-such-sample.json: samples/ holds some", Duration.ofSeconds(5));
+
+        for (String line : concat(noQueue, noSample)) {
+            assertTrue(!line.startsWith("\tat ") && !line.contains("Exception"), "a reason, not a stack trace: " + line);
+        }
+    }
+
+    @Test
     void theQueueStartsUnderQuarkusDevAndUnderNoOtherGoal() {
         // What pom.xml's dev-queue execution passes: Maven's goals, written inside text.
         assertTrue(DevQueue.underDevMode("goals=[quarkus:dev]"));

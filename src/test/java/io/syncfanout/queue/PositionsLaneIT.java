@@ -116,8 +116,6 @@ class PositionsLaneIT {
                 overtaken++;
             }
         }
-        System.out.printf("positions lane: %d publishes for %d positions; the pause overtook them for %d of %d viewers%n", publishes,
-                VIEWERS * POSITIONS, overtaken, VIEWERS);
         assertTrue(overtaken > VIEWERS / 2, "the pause reached PubNub before the positions for " + overtaken + " of " + VIEWERS + " viewers");
     }
 

@@ -20,6 +20,31 @@ public final class ConsoleLines {
     public static Process start(ProcessBuilder builder, List<String> lines) throws IOException {
         Process process = builder.redirectErrorStream(true).start();
         process.getOutputStream().close();
+        pump(process, lines);
+        return process;
+    }
+
+    /** What a finished run printed, and its exit status. */
+    public record Ended(int exit, List<String> lines) {
+    }
+
+    /** Runs the process to its end, within {@code limit}: every line it printed, and its exit status. */
+    public static Ended run(ProcessBuilder builder, Duration limit) throws IOException, InterruptedException {
+        Process process = builder.redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = pump(process, lines);
+        reader.join(limit.toMillis());
+        boolean ended = process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly();
+        }
+        assertTrue(ended, "still running after " + limit + ":\n" + String.join("\n", lines));
+        return new Ended(process.exitValue(), List.copyOf(lines));
+    }
+
+    /** Adds each line the process prints to {@code lines}, until it closes its output. */
+    private static Thread pump(Process process, List<String> lines) {
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
@@ -31,7 +56,7 @@ public final class ConsoleLines {
         });
         reader.setDaemon(true);
         reader.start();
-        return process;
+        return reader;
     }
 
     /** Waits for a line containing {@code text}; fails with every line printed so far. */
