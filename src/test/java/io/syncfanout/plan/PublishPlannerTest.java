@@ -56,19 +56,16 @@ class PublishPlannerTest {
      */
     @Test
     void progressThatTiesIsCoalescedByDeviceThenMessageIdInEitherRecordOrder() {
-        String phone = tie("\uD83D\uDCF1", "b", 60);
-        String tilde = tie("\uFF5E", "z", 90);
-        for (List<String> order : List.of(List.of(phone, tilde), List.of(tilde, phone))) {
+        assertCoalescedToInEitherOrder(tie("\uD83D\uDCF1", "b", 60), tie("\uFF5E", "z", 90), "b", "the larger device_id by code point wins");
+        assertCoalescedToInEitherOrder(tie("tv", "m-2", 60), tie("tv", "m-10", 90), "m-2", "one device: the larger message_id wins");
+    }
+
+    /** Two tied records, planned in each order: the same one is published. */
+    private void assertCoalescedToInEitherOrder(String a, String b, String winner, String why) {
+        for (List<String> order : List.of(List.of(a, b), List.of(b, a))) {
             read.clear();
             order.forEach(this::add);
-            assertEquals("b", onlyPublished().item().messageId(), "the larger device_id by code point wins: " + order);
-        }
-        String first = tie("tv", "m-2", 60);
-        String second = tie("tv", "m-10", 90);
-        for (List<String> order : List.of(List.of(first, second), List.of(second, first))) {
-            read.clear();
-            order.forEach(this::add);
-            assertEquals("m-2", onlyPublished().item().messageId(), "one device: the larger message_id wins: " + order);
+            assertEquals(winner, onlyPublished().item().messageId(), why + ": " + order);
         }
     }
 
