@@ -64,18 +64,12 @@ public final class CapacityReport {
             report(measured);
             return;
         }
-        if (args.length >= 1 && args[0].equals("--bill")) {
-            try {
-                System.out.print(bill(new BillReport(new Scenarios(measured), prices(options(args, 1)))));
-            } catch (IllegalArgumentException e) {
-                System.err.println("capacity: " + e.getMessage());
-                System.err.println(USAGE);
-                System.exit(2);
-            }
-            return;
-        }
         try {
-            single(measured, args);
+            if (args.length >= 1 && args[0].equals("--bill")) {
+                System.out.print(bill(new BillReport(new Scenarios(measured), prices(options(args, 1, PRICE_OPTIONS, List.of())))));
+            } else {
+                single(measured, args);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("capacity: " + e.getMessage());
             System.err.println(USAGE);
@@ -86,24 +80,11 @@ public final class CapacityReport {
     /** One run, printed a line every {@code --every} seconds, then its summary. */
     static void single(List<InstanceCapacity> measured, String[] args) throws IOException {
         TriggerSettings defaults = TriggerSettings.moduleDefaults();
-        String loadSpec = "finale";
-        Map<String, String> o = new LinkedHashMap<>();
-        boolean fifo = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--fifo" -> fifo = true;
-                case "--load", "--users", "--updates-per-user", "--span", "--message-bytes", "--busiest-rate", "--build", "--memory", "--batch",
-                        "--window", "--max-concurrency", "--pollers", "--timeout", "--account-concurrency", "--every", "--devices", "--retention-days",
-                        "--price-replicated", "--price-edge", "--price-signal", "--price-storage-gb" -> {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(args[i] + " needs a value");
-                    }
-                    o.put(args[i], args[++i]);
-                }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        loadSpec = o.getOrDefault("--load", loadSpec);
+        List<String> valued = new ArrayList<>(RUN_OPTIONS);
+        valued.addAll(PRICE_OPTIONS);
+        Map<String, String> o = options(args, 0, valued, List.of("--fifo"));
+        boolean fifo = o.containsKey("--fifo");
+        String loadSpec = o.getOrDefault("--load", "finale");
         Load load = load(loadSpec, o);
         int batch = Integer.parseInt(o.getOrDefault("--batch", fifo ? "10" : Integer.toString(defaults.batchSize())));
         double window = Double.parseDouble(o.getOrDefault("--window", fifo || batch <= 10 ? "0" : "1"));
@@ -139,14 +120,22 @@ public final class CapacityReport {
     static final List<String> PRICE_OPTIONS = List.of("--devices", "--retention-days", "--price-replicated", "--price-edge", "--price-signal",
             "--price-storage-gb");
 
-    /** Options of the form --name value, from {@code from}; only PubNub's. */
-    static Map<String, String> options(String[] args, int from) {
+    static final List<String> RUN_OPTIONS = List.of("--load", "--users", "--updates-per-user", "--span", "--message-bytes", "--busiest-rate",
+            "--build", "--memory", "--batch", "--window", "--max-concurrency", "--pollers", "--timeout", "--account-concurrency", "--every");
+
+    /** From {@code from} on: each of {@code valued} with the value after it, each of {@code flags} alone; anything else is refused. */
+    static Map<String, String> options(String[] args, int from, List<String> valued, List<String> flags) {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = from; i < args.length; i++) {
-            if (!PRICE_OPTIONS.contains(args[i]) || i + 1 >= args.length) {
-                throw new IllegalArgumentException(PRICE_OPTIONS.contains(args[i]) ? args[i] + " needs a value" : "unknown option " + args[i]);
+            if (flags.contains(args[i])) {
+                o.put(args[i], "true");
+            } else if (!valued.contains(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i]);
+            } else if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            } else {
+                o.put(args[i], args[++i]);
             }
-            o.put(args[i], args[++i]);
         }
         return o;
     }
