@@ -40,7 +40,7 @@ final class BillReport {
     }
 
     static Load everyday(double rate) {
-        return steady(String.format(Locale.ROOT, "steady %,.0f/s", rate), rate, rate * 10, 10);
+        return Load.steady(rate, SECONDS);
     }
 
     /** The same load as a naive function sees it: one publish a record, so one update a user in each batch (W2's shape). */
@@ -109,8 +109,7 @@ final class BillReport {
     Row row(String value, TriggerSettings settings, Load load) {
         Result r = scenarios.run(settings, load);
         WholeBill bill = WholeBill.of(value, r, prices, false);
-        int end = Math.min(load.perSecond().length, r.seconds().size());
-        double span = r.seconds().subList(end / 2, end).stream().mapToDouble(s -> s.invocations() > 0 ? s.records() / s.invocations() : 0)
+        double span = r.steadyHalf().stream().mapToDouble(s -> s.invocations() > 0 ? s.records() / s.invocations() : 0)
                 .filter(n -> n > 0).average().orElse(0) / load.perSecond()[0];
         return new Row(value, span, bill.publishesPerUpdate(), bill.pubnub(), r.goalAge());
     }

@@ -71,10 +71,15 @@ public final class Simulation {
             return ages.length == 0 ? 0 : ages[(int) Math.ceil(0.99 * ages.length) - 1];
         }
 
+        /** The seconds of the curve's second half: a steady load past its ramp. */
+        public List<Second> steadyHalf() {
+            int end = Math.min(load.perSecond().length, seconds.size());
+            return seconds.subList(end / 2, end);
+        }
+
         /** The 99th percentile of the oldest message's age over the curve's second half: a steady load past its ramp. */
         public double steadyP99Age() {
-            int end = Math.min(load.perSecond().length, seconds.size());
-            double[] ages = seconds.subList(end / 2, end).stream().mapToDouble(Second::oldestAgeSeconds).sorted().toArray();
+            double[] ages = steadyHalf().stream().mapToDouble(Second::oldestAgeSeconds).sorted().toArray();
             return ages.length == 0 ? 0 : ages[(int) Math.ceil(0.99 * ages.length) - 1];
         }
 
@@ -144,8 +149,7 @@ public final class Simulation {
 
         /** The month's cost at the rate of the curve's second half (a steady load, past its ramp). */
         public Cost monthlyAtSteadyRate() {
-            int end = Math.min(load.perSecond().length, seconds.size());
-            List<Second> tail = seconds.subList(end / 2, end);
+            List<Second> tail = steadyHalf();
             return Cost.of(this, tail).month(Prices.MONTH_SECONDS / tail.size());
         }
 

@@ -118,8 +118,7 @@ public record WholeBill(String label, double lambda, double sqsMapping, double s
     private record Tail(double records, double publishes, double transactions, Cost cost, double monthRecords) {
 
         static Tail of(Result run) {
-            int end = Math.min(run.load().perSecond().length, run.seconds().size());
-            List<Second> tail = run.seconds().subList(end / 2, end);
+            List<Second> tail = run.steadyHalf();
             double records = tail.stream().mapToDouble(Second::records).sum();
             if (records <= 0) {
                 throw new IllegalArgumentException("the run published nothing in its second half");
