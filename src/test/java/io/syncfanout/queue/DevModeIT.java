@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.syncfanout.testing.ConsoleLines;
+import io.syncfanout.testing.SummaryLines;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -121,13 +122,7 @@ class DevModeIT {
     private static void awaitSummedRecords(List<String> console, int from, int records, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
-            int seen = 0;
-            for (String line : console.subList(from, console.size())) {
-                int at = line.indexOf("sync-fanout invocation: records=");
-                if (at >= 0) {
-                    seen += Integer.parseInt(line.substring(at + "sync-fanout invocation: records=".length()).split(" ")[0]);
-                }
-            }
+            int seen = SummaryLines.sum(console.subList(from, console.size()), "records");
             if (seen >= records) {
                 return;
             }

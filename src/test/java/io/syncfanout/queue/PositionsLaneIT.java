@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.syncfanout.subscriber.Expected;
 import io.syncfanout.testing.Published;
+import io.syncfanout.testing.SummaryLines;
 import io.syncfanout.testing.Updates;
 
 /**
@@ -90,7 +89,7 @@ class PositionsLaneIT {
         }
 
         // The lane did its work: a viewer's positions of a window went out together, the newest alone.
-        int publishes = summed(positions.functions().stream().flatMap(f -> f.output().stream()).toList(), "publishes");
+        int publishes = SummaryLines.sum(positions.functions().stream().flatMap(f -> f.output().stream()).toList(), "publishes");
         assertTrue(publishes >= VIEWERS && publishes <= VIEWERS * POSITIONS / 4, publishes + " publishes for " + VIEWERS * POSITIONS + " positions");
         // And the pause did not wait for them: PubNub had it before the positions sent earlier, which then arrived
         // older than it, so the order devices keep (amendment 19) left it in place.
@@ -121,18 +120,5 @@ class PositionsLaneIT {
 
     private static String viewer(int v) {
         return "viewer-" + v;
-    }
-
-    /** A figure of the summary lines, summed over them. */
-    private static int summed(List<String> lines, String field) {
-        Pattern figure = Pattern.compile("sync-fanout invocation: .*\\b" + field + "=(\\d+)");
-        int sum = 0;
-        for (String line : lines) {
-            Matcher m = figure.matcher(line);
-            if (m.find()) {
-                sum += Integer.parseInt(m.group(1));
-            }
-        }
-        return sum;
     }
 }
